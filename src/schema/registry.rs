@@ -1,0 +1,416 @@
+//! The schema registry: finds the schema of an apiVersion/kind, compiles it once,
+//! validates objects.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use dashmap::DashMap;
+use serde_json::{Map, Value};
+
+use super::{bundled, crd, errors, normalize, scope, KubeVersion, Validation};
+
+const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// A user-provided schema (`--crd`, repo CRDs, `--schema-dir`).
+struct UserSchema {
+    /// Normalised JSON Schema of the whole object.
+    schema: Value,
+    cluster_scoped: Option<bool>,
+}
+
+/// A compiled validator for one apiVersion/kind.
+pub(crate) struct Compiled {
+    pub validator: jsonschema::Validator,
+    /// The schema it was compiled from (used to suggest field names).
+    pub root: Value,
+    /// Kind name used in messages.
+    pub kind: String,
+}
+
+type Slot = Arc<OnceLock<Option<Arc<Compiled>>>>;
+
+/// Schemas for one Kubernetes version, plus CRDs and schema directories added at
+/// run time. `Send + Sync`: share one registry across all worker threads.
+pub struct SchemaRegistry {
+    version: KubeVersion,
+    version_idx: usize,
+    strict: bool,
+    /// Exact `apiVersion/Kind`.
+    user: DashMap<String, Arc<UserSchema>>,
+    /// `apiVersion/kind` with the kind lower-cased (the CRDs-catalog file layout).
+    dir: DashMap<String, Arc<UserSchema>>,
+    cache: DashMap<String, Slot>,
+}
+
+enum Source {
+    K8s(String),
+    Crd(Value),
+    User(Arc<UserSchema>),
+    Kustomization,
+}
+
+impl SchemaRegistry {
+    /// A registry for `version`. Cheap: nothing is decompressed or compiled here.
+    /// Fails, naming the bundled versions, when `version` is not bundled.
+    pub fn new(version: KubeVersion, strict: bool) -> Result<Self, String> {
+        let version_idx =
+            bundled::version_index(version.major, version.minor).ok_or_else(|| {
+                let list: Vec<String> = super::bundled_versions()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                format!(
+                    "no bundled schemas for Kubernetes {version}; bundled versions: {}",
+                    list.join(", ")
+                )
+            })?;
+        Ok(SchemaRegistry {
+            version,
+            version_idx,
+            strict,
+            user: DashMap::new(),
+            dir: DashMap::new(),
+            cache: DashMap::new(),
+        })
+    }
+
+    pub fn version(&self) -> KubeVersion {
+        self.version
+    }
+
+    pub fn strict(&self) -> bool {
+        self.strict
+    }
+
+    /// Add the schemas of a `CustomResourceDefinition` object (one per served
+    /// version). Returns the `(apiVersion, kind)` pairs it defines. A CRD overrides a
+    /// bundled CRD schema of the same apiVersion/kind, never a built-in kind.
+    pub fn add_crd(&self, crd: &Value) -> Result<Vec<(String, String)>, String> {
+        let kinds = crd::convert(crd)?;
+        let mut out = Vec::new();
+        for k in kinds {
+            let key = format!("{}/{}", k.api_version, k.kind);
+            self.user.insert(
+                key.clone(),
+                Arc::new(UserSchema {
+                    schema: k.schema,
+                    cluster_scoped: Some(k.cluster_scoped),
+                }),
+            );
+            self.cache.remove(&key);
+            out.push((k.api_version, k.kind));
+        }
+        Ok(out)
+    }
+
+    /// Load JSON Schemas laid out as `<group>/<kind>_<version>.json` (the layout of
+    /// the public CRDs catalog). Returns the number of schemas loaded.
+    pub fn add_schema_dir(&mut self, dir: &Path) -> Result<usize, String> {
+        let rd = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read schema directory {}: {e}", dir.display()))?;
+        let mut n = 0;
+        for group in rd.flatten() {
+            let gpath = group.path();
+            if !gpath.is_dir() {
+                continue;
+            }
+            let gname = group.file_name().to_string_lossy().into_owned();
+            let files = std::fs::read_dir(&gpath)
+                .map_err(|e| format!("cannot read {}: {e}", gpath.display()))?;
+            for f in files.flatten() {
+                let p = f.path();
+                let fname = f.file_name().to_string_lossy().into_owned();
+                let Some(stem) = fname.strip_suffix(".json") else {
+                    continue;
+                };
+                let Some((kind, version)) = stem.rsplit_once('_') else {
+                    continue;
+                };
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+                let mut schema: Value = serde_json::from_str(&text)
+                    .map_err(|e| format!("{}: not valid JSON: {e}", p.display()))?;
+                normalize::normalize_crd_schema(&mut schema);
+                let key = format!("{gname}/{version}/{}", kind.to_ascii_lowercase());
+                self.cache.retain(|k, _| k.to_ascii_lowercase() != key);
+                self.dir.insert(
+                    key,
+                    Arc::new(UserSchema {
+                        schema,
+                        cluster_scoped: None,
+                    }),
+                );
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    fn source(&self, api_version: &str, kind: &str) -> Option<Source> {
+        let key = format!("{api_version}/{kind}");
+        if let Some(u) = self.user.get(&key) {
+            return Some(Source::User(u.clone()));
+        }
+        if let Some(def) = bundled::k8s_version(self.version_idx).kinds.get(&key) {
+            return Some(Source::K8s(def.clone()));
+        }
+        if let Some(s) = bundled::crd(&key) {
+            return Some(Source::Crd(s));
+        }
+        if let Some(u) = self
+            .dir
+            .get(&format!("{api_version}/{}", kind.to_ascii_lowercase()))
+        {
+            return Some(Source::User(u.clone()));
+        }
+        if is_kustomize(api_version, kind) {
+            return Some(Source::Kustomization);
+        }
+        None
+    }
+
+    /// Is a schema known for this apiVersion/kind? (No compilation.)
+    pub fn known_kind(&self, api_version: &str, kind: &str) -> bool {
+        let key = format!("{api_version}/{kind}");
+        self.user.contains_key(&key)
+            || bundled::k8s_version(self.version_idx)
+                .kinds
+                .contains_key(&key)
+            || bundled::has_crd(&key)
+            || self
+                .dir
+                .contains_key(&format!("{api_version}/{}", kind.to_ascii_lowercase()))
+            || is_kustomize(api_version, kind)
+    }
+
+    /// The apiVersions under which `kind` is known at this version (built-ins,
+    /// bundled and added CRDs), sorted. Useful to suggest a fix for `unknown-kind`.
+    pub fn api_versions_of(&self, kind: &str) -> Vec<String> {
+        let mut out: HashSet<String> = HashSet::new();
+        let suffix = format!("/{kind}");
+        for k in bundled::k8s_version(self.version_idx).kinds.keys() {
+            if let Some(api) = k.strip_suffix(&suffix) {
+                out.insert(api.to_owned());
+            }
+        }
+        for (k, _) in bundled::CRDS {
+            if let Some(api) = k.strip_suffix(&suffix) {
+                out.insert(api.to_owned());
+            }
+        }
+        for e in self.user.iter() {
+            if let Some(api) = e.key().strip_suffix(&suffix) {
+                out.insert(api.to_owned());
+            }
+        }
+        let mut v: Vec<String> = out.into_iter().collect();
+        v.sort();
+        v
+    }
+
+    /// `Some(true)` when the kind is cluster-scoped, `Some(false)` when namespaced,
+    /// `None` when unknown.
+    pub fn is_cluster_scoped(&self, api_version: &str, kind: &str) -> Option<bool> {
+        let key = format!("{api_version}/{kind}");
+        if let Some(u) = self.user.get(&key) {
+            if u.cluster_scoped.is_some() {
+                return u.cluster_scoped;
+            }
+        }
+        if self.known_kind(api_version, kind) {
+            return Some(scope::builtin_cluster_scoped(api_version, kind));
+        }
+        None
+    }
+
+    /// Validate one object. Cheap for valid objects; errors are only computed for
+    /// invalid ones.
+    pub fn validate(&self, api_version: &str, kind: &str, obj: &Value) -> Validation {
+        let Some(c) = self.compiled(api_version, kind) else {
+            return Validation::UnknownKind;
+        };
+        if c.validator.is_valid(obj) {
+            return Validation::Valid;
+        }
+        let errs = errors::convert(&c, obj);
+        if errs.is_empty() {
+            Validation::Valid
+        } else {
+            Validation::Invalid(errs)
+        }
+    }
+
+    /// Validate a `kustomization.yaml` (which may lack apiVersion and kind).
+    pub fn validate_kustomization(&self, obj: &Value) -> Validation {
+        self.validate("kustomize.config.k8s.io/v1beta1", "Kustomization", obj)
+    }
+
+    fn compiled(&self, api_version: &str, kind: &str) -> Option<Arc<Compiled>> {
+        let key = format!("{api_version}/{kind}");
+        let slot: Slot = match self.cache.get(&key) {
+            Some(s) => s.clone(),
+            None => self.cache.entry(key).or_default().clone(),
+        };
+        slot.get_or_init(|| {
+            let src = self.source(api_version, kind)?;
+            match self.compile(src, kind) {
+                Ok(c) => Some(Arc::new(c)),
+                Err(e) => {
+                    // A schema we cannot compile is a bug in ftlint or a broken
+                    // --crd/--schema-dir input; treat the kind as unknown.
+                    eprintln!("ftlint: cannot compile schema for {api_version} {kind}: {e}");
+                    None
+                }
+            }
+        })
+        .clone()
+    }
+
+    fn compile(&self, src: Source, kind: &str) -> Result<Compiled, String> {
+        let mut root = match src {
+            Source::K8s(def) => self.k8s_root(&def),
+            Source::Crd(mut schema) => {
+                normalize::normalize_crd_schema(&mut schema);
+                self.crd_root(schema)
+            }
+            Source::User(u) => self.crd_root(u.schema.clone()),
+            Source::Kustomization => bundled::kustomization(),
+        };
+        if !self.strict {
+            normalize::allow_unknown_fields(&mut root);
+        }
+        let mut opts = jsonschema::options();
+        opts = opts.should_validate_formats(false);
+        if root.get("$schema").and_then(Value::as_str) == Some(DRAFT_2020_12) {
+            opts = opts.with_draft(jsonschema::Draft::Draft202012);
+        }
+        let validator = opts.build(&root).map_err(|e| e.to_string())?;
+        Ok(Compiled {
+            validator,
+            root,
+            kind: kind.to_owned(),
+        })
+    }
+
+    /// `{"$ref": "#/$defs/<def>", "$defs": {closure of def}}` from the bundled definitions.
+    fn k8s_root(&self, def: &str) -> Value {
+        let mut defs = Map::new();
+        self.collect_defs(def, &mut defs);
+        serde_json::json!({"$schema": DRAFT_2020_12, "$ref": format!("#/$defs/{def}"), "$defs": defs})
+    }
+
+    fn collect_defs(&self, start: &str, into: &mut Map<String, Value>) {
+        let ver = bundled::k8s_version(self.version_idx);
+        let mut todo = vec![start.to_owned()];
+        while let Some(name) = todo.pop() {
+            if into.contains_key(&name) {
+                continue;
+            }
+            let Some(def) = ver.def(&name) else { continue };
+            let def = normalize::fix_k8s_def(&name, def);
+            collect_refs(&def, &mut todo);
+            into.insert(name, def);
+        }
+    }
+
+    /// A CRD schema made whole: `metadata` checked as Kubernetes ObjectMeta, and the
+    /// top level closed (strict field validation rejects unknown top-level fields).
+    fn crd_root(&self, mut schema: Value) -> Value {
+        let mut defs = Map::new();
+        if let Value::Object(m) = &mut schema {
+            m.remove("$schema");
+            m.remove("$id");
+            let has_props = m.contains_key("properties");
+            if let Some(Value::Object(props)) = m.get_mut("properties") {
+                let plain_meta = match props.get("metadata") {
+                    None => true,
+                    Some(Value::Object(mm)) => !mm.contains_key("properties"),
+                    _ => false,
+                };
+                if plain_meta {
+                    props.insert(
+                        "metadata".into(),
+                        serde_json::json!({"$ref": format!("#/$defs/{OBJECT_META}")}),
+                    );
+                    self.collect_defs(OBJECT_META, &mut defs);
+                }
+                for k in ["apiVersion", "kind"] {
+                    props
+                        .entry(k)
+                        .or_insert_with(|| serde_json::json!({"type": "string"}));
+                }
+            }
+            if has_props
+                && !m.contains_key("additionalProperties")
+                && m.get("x-kubernetes-preserve-unknown-fields") != Some(&Value::Bool(true))
+            {
+                m.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            if !defs.is_empty() {
+                let mut existing = match m.remove("$defs") {
+                    Some(Value::Object(d)) => d,
+                    _ => Map::new(),
+                };
+                existing.extend(defs);
+                m.insert("$defs".into(), Value::Object(existing));
+            }
+            m.insert("$schema".into(), DRAFT_2020_12.into());
+        }
+        schema
+    }
+
+    /// Kinds known at this version (built-ins, bundled and added CRDs), as
+    /// `apiVersion/Kind`. Mainly for diagnostics and tests.
+    pub fn known_kinds(&self) -> Vec<String> {
+        let mut v: BTreeMap<String, ()> = BTreeMap::new();
+        for k in bundled::k8s_version(self.version_idx).kinds.keys() {
+            v.insert(k.clone(), ());
+        }
+        for (k, _) in bundled::CRDS {
+            v.insert((*k).to_owned(), ());
+        }
+        for e in self.user.iter() {
+            v.insert(e.key().clone(), ());
+        }
+        v.into_keys().collect()
+    }
+}
+
+fn is_kustomize(api_version: &str, kind: &str) -> bool {
+    matches!(
+        (api_version, kind),
+        ("kustomize.config.k8s.io/v1beta1", "Kustomization")
+            | ("kustomize.config.k8s.io/v1alpha1", "Component")
+    )
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, sub) in m {
+                if k == "$ref" {
+                    if let Some(name) = sub.as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
+                        out.push(name.to_owned());
+                    }
+                } else {
+                    collect_refs(sub, out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<SchemaRegistry>();
+    }
+}
