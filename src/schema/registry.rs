@@ -298,7 +298,32 @@ impl SchemaRegistry {
     fn k8s_root(&self, def: &str) -> Value {
         let mut defs = Map::new();
         self.collect_defs(def, &mut defs);
-        serde_json::json!({"$schema": DRAFT_2020_12, "$ref": format!("#/$defs/{def}"), "$defs": defs})
+        // Inline every non-recursive `$ref`: validation without reference hops is
+        // markedly faster. Recursive definitions (JSONSchemaProps) stay referenced.
+        let mut stack = vec![def.to_owned()];
+        let mut body = defs.get(def).cloned().unwrap_or(Value::Bool(true));
+        let mut kept = Map::new();
+        inline_refs(&mut body, &defs, &mut stack, &mut kept);
+        if let Value::Object(m) = &mut body {
+            m.insert("$schema".into(), DRAFT_2020_12.into());
+            if !kept.is_empty() {
+                // Definitions reached through a recursive reference are kept whole,
+                // with their own references resolved against `$defs`.
+                let mut all = Map::new();
+                let mut todo: Vec<String> = kept.keys().cloned().collect();
+                while let Some(n) = todo.pop() {
+                    if all.contains_key(&n) {
+                        continue;
+                    }
+                    if let Some(d) = defs.get(&n) {
+                        collect_refs(d, &mut todo);
+                        all.insert(n, d.clone());
+                    }
+                }
+                m.insert("$defs".into(), Value::Object(all));
+            }
+        }
+        body
     }
 
     fn collect_defs(&self, start: &str, into: &mut Map<String, Value>) {
@@ -384,6 +409,49 @@ fn is_kustomize(api_version: &str, kind: &str) -> bool {
         ("kustomize.config.k8s.io/v1beta1", "Kustomization")
             | ("kustomize.config.k8s.io/v1alpha1", "Component")
     )
+}
+
+/// Replace `{"$ref": "#/$defs/X"}` by the definition X, recursively, except where X
+/// is already being inlined (a cycle); those names are recorded in `kept`.
+fn inline_refs(
+    v: &mut Value,
+    defs: &Map<String, Value>,
+    stack: &mut Vec<String>,
+    kept: &mut Map<String, Value>,
+) {
+    match v {
+        Value::Object(m) => {
+            let target = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                .map(str::to_owned);
+            if let Some(name) = target {
+                if stack.contains(&name) {
+                    kept.insert(name, Value::Null);
+                    return;
+                }
+                if let Some(Value::Object(d)) = defs.get(&name) {
+                    let mut d = Value::Object(d.clone());
+                    stack.push(name);
+                    inline_refs(&mut d, defs, stack, kept);
+                    stack.pop();
+                    m.remove("$ref");
+                    if let Value::Object(dm) = d {
+                        for (k, val) in dm {
+                            m.entry(k).or_insert(val);
+                        }
+                    }
+                }
+                return;
+            }
+            for (_, sub) in m.iter_mut() {
+                inline_refs(sub, defs, stack, kept);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| inline_refs(x, defs, stack, kept)),
+        _ => {}
+    }
 }
 
 fn collect_refs(v: &Value, out: &mut Vec<String>) {
