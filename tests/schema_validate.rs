@@ -379,6 +379,13 @@ fn kustomization_schema() {
                    "resources": ["deployment.yaml"], "namespace": "shop",
                    "images": [{"name": "web", "newTag": "1.2.3"}]});
     assert_eq!(r.validate_kustomization(&k), Validation::Valid);
+    // All entries commented out: `components:` is null, which kustomize accepts.
+    let nulls = json!({"resources": ["a.yaml"], "components": null});
+    assert_eq!(r.validate_kustomization(&nulls), Validation::Valid);
+    // patches with options (SchemaStore's valid fixture 2994, in substance).
+    let patches = json!({"resources": ["deployment.yaml"], "patches": [{"path": "patch.yaml",
+        "target": {"kind": "Deployment"}, "options": {"allowNameChange": true, "allowKindChange": true}}]});
+    assert_eq!(r.validate_kustomization(&patches), Validation::Valid);
     let bad = json!({"resources": ["a.yaml"], "resorces": ["b.yaml"]});
     match r.validate_kustomization(&bad) {
         Validation::Invalid(e) => {

@@ -175,7 +175,7 @@ const K8S_ENUMS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-fn add_null(m: &mut Map<String, Value>) {
+pub(crate) fn add_null(m: &mut Map<String, Value>) {
     match m.get_mut("type") {
         Some(Value::String(t)) => {
             let t = std::mem::take(t);

@@ -276,7 +276,17 @@ impl SchemaRegistry {
                 self.crd_root(schema)
             }
             Source::User(u) => self.crd_root(u.schema.clone()),
-            Source::Kustomization => bundled::kustomization(),
+            Source::Kustomization => {
+                // Kustomize decodes `null` into the zero value of any field (a list
+                // whose entries are all commented out, say).
+                let mut k = bundled::kustomization();
+                normalize::walk(&mut k, &mut |m| {
+                    if m.contains_key("type") {
+                        normalize::add_null(m);
+                    }
+                });
+                k
+            }
         };
         if !self.strict {
             normalize::allow_unknown_fields(&mut root);
