@@ -1,1 +1,3 @@
+//! ftlint: a policy linter and pre-commit validator for GitOps repositories.
 
+pub mod yaml;
