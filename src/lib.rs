@@ -1,3 +1,6 @@
 //! ftlint: a policy linter and pre-commit validator for GitOps repositories.
 
+pub mod diagnostic;
+pub mod model;
+pub mod source;
 pub mod yaml;
