@@ -76,6 +76,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub context: Context,
     pub fix: Option<Fix>,
+    /// The rule chose this severity itself (e.g. removed vs deprecated API).
+    pub severity_set: bool,
+    /// The primary span is a credential: mask it in the human snippet.
+    pub mask_source: bool,
 }
 
 impl Diagnostic {
@@ -90,6 +94,8 @@ impl Diagnostic {
             help: None,
             context: Context::default(),
             fix: None,
+            severity_set: false,
+            mask_source: false,
         }
     }
 
@@ -111,8 +117,15 @@ impl Diagnostic {
         self
     }
 
+    /// Mark the primary span as a credential to be masked wherever source is shown.
+    pub fn masking_source(mut self) -> Self {
+        self.mask_source = true;
+        self
+    }
+
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        self.severity_set = true;
         self
     }
 }
