@@ -514,6 +514,24 @@ impl Config {
         Ok(config)
     }
 
+    /// Whether a per-path/env override turns the rule off here (stronger than `--select`).
+    pub fn overridden_off(&self, id: &str, path: &str, env: Option<&str>) -> bool {
+        let mut off = None;
+        for ov in &self.overrides {
+            let path_ok = ov.paths.is_empty() || ov.paths.is_match(path);
+            let env_ok = ov
+                .environments
+                .as_ref()
+                .is_none_or(|list| env.is_some_and(|e| list.iter().any(|x| x == e)));
+            if path_ok && env_ok {
+                if let Some(enabled) = ov.rules.get(id).and_then(|s| s.enabled) {
+                    off = Some(!enabled);
+                }
+            }
+        }
+        off == Some(true)
+    }
+
     /// Effective setting of a rule for a finding in `path` and environment `env`.
     pub fn rule_setting(&self, id: &str, path: &str, env: Option<&str>) -> RuleSetting {
         let mut s = self.rules.get(id).cloned().unwrap_or_default();

@@ -188,7 +188,12 @@ fn configure(repo: &Repo, selection: &Selection, mut d: Diagnostic) -> Option<Di
     let setting = repo
         .config
         .rule_setting(d.rule, path, d.context.env.as_deref());
-    if setting.enabled == Some(false) && !selection.explicitly_selected(d.rule) {
+    if setting.enabled == Some(false)
+        && (!selection.explicitly_selected(d.rule)
+            || repo
+                .config
+                .overridden_off(d.rule, path, d.context.env.as_deref()))
+    {
         return None;
     }
     let envs: Option<Vec<String>> = setting.environments.clone().or_else(|| {

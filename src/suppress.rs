@@ -13,8 +13,8 @@ pub enum Target {
     Line(usize),
     /// Every finding in the file.
     File,
-    /// Findings on this object (its display id).
-    Object(String),
+    /// Findings on this object (its display id), or located in the document declaring it.
+    Object { id: String, document: Option<Span> },
 }
 
 #[derive(Debug, Clone)]
@@ -114,7 +114,14 @@ pub fn apply(diag: &Diagnostic, line: usize, sups: &mut [Suppression]) -> bool {
         let matches = match &s.target {
             Target::Line(l) => s.file == diag.span.file && *l == line,
             Target::File => s.file == diag.span.file,
-            Target::Object(id) => diag.context.object.as_deref() == Some(id.as_str()),
+            Target::Object { id, document } => {
+                diag.context.object.as_deref() == Some(id.as_str())
+                    || document.is_some_and(|doc| {
+                        doc.file == diag.span.file
+                            && doc.start <= diag.span.start
+                            && diag.span.end <= doc.end
+                    })
+            }
         };
         if matches {
             s.used = true;

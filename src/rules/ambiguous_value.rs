@@ -1,5 +1,5 @@
 use super::{FileCx, Rule, RuleMeta, Scope};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::yaml::{Node, PathSeg, Value};
 
 /// A plain scalar read differently by YAML 1.1 (Kubernetes) and YAML 1.2.
@@ -10,7 +10,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::File,
     "a plain scalar that YAML 1.1 and 1.2 read differently (`yes`, `on`, `0755`) where a string is expected",
-);
+)
+.fixable();
 
 /// Fields whose values Kubernetes expects to be strings.
 fn expects_string(path: &[PathSeg]) -> bool {
@@ -69,7 +70,15 @@ impl Rule for AmbiguousValue {
                         node.span,
                         format!("`{written}` is read by Kubernetes as {read_as}, not the string \"{written}\""),
                     )
-                    .with_help(format!("quote it: \"{written}\"")),
+                    .with_help(format!("quote it: \"{written}\""))
+                    .with_fix(Fix {
+                        message: format!("quote `{written}`"),
+                        applicability: Applicability::Safe,
+                        edits: vec![Edit {
+                            span: node.span,
+                            replacement: format!("\"{written}\""),
+                        }],
+                    }),
                 );
             });
         }
