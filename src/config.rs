@@ -182,6 +182,18 @@ impl Reader<'_> {
         }
     }
 
+    /// A list; an empty value (only comments under the key) is an empty list.
+    fn seq<'n>(&self, node: &'n Node, what: &str) -> Result<&'n [Node], ConfigError> {
+        match &node.value {
+            Value::Seq(items) => Ok(items),
+            Value::Null => Ok(&[]),
+            _ => Err(self.error(
+                node.span,
+                format!("`{what}` must be a list, found {}", node.type_name()),
+            )),
+        }
+    }
+
     fn string(&self, node: &Node, what: &str) -> Result<String, ConfigError> {
         match &node.value {
             Value::Str(s) => Ok(s.clone()),
@@ -431,9 +443,7 @@ impl Config {
                 }
                 "rules" => config.rules = r.rule_settings(v, known_rules)?,
                 "syncWaves" => {
-                    let items = v
-                        .as_seq()
-                        .ok_or_else(|| r.error(v.span, "`syncWaves` must be a list"))?;
+                    let items = r.seq(v, "syncWaves")?;
                     config.sync_waves.clear();
                     for item in items {
                         let mut policy = WavePolicy {
@@ -475,9 +485,7 @@ impl Config {
                     }
                 }
                 "overrides" => {
-                    let items = v
-                        .as_seq()
-                        .ok_or_else(|| r.error(v.span, "`overrides` must be a list"))?;
+                    let items = r.seq(v, "overrides")?;
                     for item in items {
                         let mut ov = Override {
                             paths: GlobSet::empty(),

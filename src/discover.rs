@@ -18,6 +18,24 @@ pub struct Discovered {
     pub skipped_symlinks: usize,
 }
 
+/// Nearest directory at or above `start` holding `.git` or `.ftlint.yaml`.
+pub fn project_root(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let mut dir = if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start
+    };
+    loop {
+        if dir.join(".git").exists() || dir.join(crate::config::FILE_NAME).is_file() {
+            return Some(dir);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
 /// Directory holding `.git` above `start`, if any.
 pub fn git_root(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;

@@ -250,6 +250,15 @@ fn object_suppressions(repo: &Repo) -> Vec<Suppression> {
         if !seen.insert((node.span, o.display_id())) {
             continue;
         }
+        // The annotation also covers findings inside the document that declares it.
+        let document = repo
+            .sources
+            .get(node.span.file)
+            .parsed
+            .documents
+            .iter()
+            .find(|d| d.span.start <= node.span.start && node.span.end <= d.span.end)
+            .map(|d| d.span);
         out.push(Suppression {
             file: node.span.file,
             span: node.span,
@@ -258,7 +267,10 @@ fn object_suppressions(repo: &Repo) -> Vec<Suppression> {
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .collect(),
-            target: Target::Object(o.display_id()),
+            target: Target::Object {
+                id: o.display_id(),
+                document,
+            },
             used: false,
         });
     }

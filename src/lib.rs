@@ -128,7 +128,7 @@ fn render(dir: &Path) -> u8 {
         eprintln!("error: {} is not a directory", dir.display());
         return EXIT_USAGE;
     }
-    let root = discover::git_root(dir).unwrap_or_else(|| dir.to_path_buf());
+    let root = discover::project_root(dir).unwrap_or_else(|| dir.to_path_buf());
     let repo = match repo::Repo::load(&root, &[dir.to_path_buf()], Config::default(), None, 0) {
         Ok(r) => r,
         Err(e) => {
@@ -186,10 +186,12 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// The repository root: the directory holding `.git` above the first path, else that path.
+/// The repository root: the nearest directory at or above the first path that
+/// holds `.git` or `.ftlint.yaml` (a GitOps tree vendored inside another
+/// repository has its own config), else that path.
 fn repo_root(paths: &[PathBuf]) -> PathBuf {
     let first = &paths[0];
-    if let Some(root) = discover::git_root(first) {
+    if let Some(root) = discover::project_root(first) {
         return root;
     }
     if first.is_dir() {
