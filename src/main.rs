@@ -1,1 +1,5 @@
-fn main(){}
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    ExitCode::from(ftlint::cli_main(std::env::args_os()))
+}

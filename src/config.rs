@@ -1,0 +1,595 @@
+//! `.ftlint.yaml`: discovered upward, validated with spans, merged with flags.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::diagnostic::Severity;
+use crate::yaml::{self, FileId, LineIndex, Node, Span, Value};
+
+pub const FILE_NAME: &str = ".ftlint.yaml";
+
+/// A config problem, pointing at the offending line.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The offending source line, for the snippet.
+    pub source_line: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let gutter = " ".repeat(self.line.to_string().len());
+        writeln!(f, "error: invalid config: {}", self.message)?;
+        writeln!(
+            f,
+            "{gutter}--> {}:{}:{}",
+            self.path.display(),
+            self.line,
+            self.column
+        )?;
+        writeln!(f, "{gutter} |")?;
+        writeln!(f, "{} | {}", self.line, self.source_line)?;
+        write!(
+            f,
+            "{gutter} | {}^",
+            " ".repeat(self.column.saturating_sub(1))
+        )
+    }
+}
+
+/// One rule's settings (`off`, or a mapping).
+#[derive(Debug, Clone, Default)]
+pub struct RuleSetting {
+    pub enabled: Option<bool>,
+    pub severity: Option<Severity>,
+    pub environments: Option<Vec<String>>,
+    pub options: serde_json::Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvDef {
+    pub name: String,
+    pub paths: Vec<String>,
+    pub path_set: GlobSet,
+    pub namespaces: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WavePolicy {
+    pub kinds: Vec<String>,
+    pub min_wave: Option<i64>,
+    pub max_wave: Option<i64>,
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub paths: GlobSet,
+    pub environments: Option<Vec<String>>,
+    pub rules: BTreeMap<String, RuleSetting>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub kubernetes_version: Option<String>,
+    pub strict: Option<bool>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub repo_urls: Vec<String>,
+    pub environments: Vec<EnvDef>,
+    pub rules: BTreeMap<String, RuleSetting>,
+    pub sync_waves: Vec<WavePolicy>,
+    pub overrides: Vec<Override>,
+}
+
+pub const DEFAULT_INCLUDE: &[&str] = &["**/*.yaml", "**/*.yml", "**/*.json", "**/Kustomization"];
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            kubernetes_version: None,
+            strict: None,
+            include: DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect(),
+            exclude: Vec::new(),
+            repo_urls: Vec::new(),
+            environments: Vec::new(),
+            rules: BTreeMap::new(),
+            sync_waves: default_wave_policy(),
+            overrides: Vec::new(),
+        }
+    }
+}
+
+/// The plan's order: infrastructure, then secrets and config, then apps.
+fn default_wave_policy() -> Vec<WavePolicy> {
+    vec![
+        WavePolicy {
+            kinds: vec![
+                "Namespace".into(),
+                "CustomResourceDefinition".into(),
+                "AppProject".into(),
+            ],
+            min_wave: None,
+            max_wave: Some(0),
+            span: None,
+        },
+        WavePolicy {
+            kinds: vec![
+                "SealedSecret".into(),
+                "ExternalSecret".into(),
+                "Secret".into(),
+                "ConfigMap".into(),
+            ],
+            min_wave: None,
+            max_wave: Some(1),
+            span: None,
+        },
+    ]
+}
+
+/// Find `.ftlint.yaml` in `start` or any parent directory.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
+    let mut dir = std::fs::canonicalize(start).ok()?;
+    loop {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+struct Reader<'a> {
+    path: &'a Path,
+    text: &'a str,
+    index: LineIndex,
+}
+
+impl Reader<'_> {
+    fn error(&self, span: Span, message: impl Into<String>) -> ConfigError {
+        let lc = self.index.line_col(self.text, span.start as usize);
+        ConfigError {
+            path: self.path.to_path_buf(),
+            line: lc.line,
+            column: lc.column,
+            message: message.into(),
+            source_line: self.index.line_text(self.text, lc.line).to_string(),
+        }
+    }
+
+    fn map<'n>(&self, node: &'n Node, what: &str) -> Result<&'n [yaml::Entry], ConfigError> {
+        match &node.value {
+            Value::Map(entries) => Ok(entries),
+            Value::Null => Ok(&[]),
+            _ => Err(self.error(
+                node.span,
+                format!("`{what}` must be a mapping, found {}", node.type_name()),
+            )),
+        }
+    }
+
+    /// A list; an empty value (only comments under the key) is an empty list.
+    fn seq<'n>(&self, node: &'n Node, what: &str) -> Result<&'n [Node], ConfigError> {
+        match &node.value {
+            Value::Seq(items) => Ok(items),
+            Value::Null => Ok(&[]),
+            _ => Err(self.error(
+                node.span,
+                format!("`{what}` must be a list, found {}", node.type_name()),
+            )),
+        }
+    }
+
+    fn string(&self, node: &Node, what: &str) -> Result<String, ConfigError> {
+        match &node.value {
+            Value::Str(s) => Ok(s.clone()),
+            Value::Int(_) | Value::Float(_) => Ok(self.text[node.span.range()]
+                .trim_matches(['"', '\''])
+                .to_string()),
+            _ => Err(self.error(
+                node.span,
+                format!("`{what}` must be a string, found {}", node.type_name()),
+            )),
+        }
+    }
+
+    fn strings(&self, node: &Node, what: &str) -> Result<Vec<String>, ConfigError> {
+        match &node.value {
+            Value::Seq(items) => items.iter().map(|i| self.string(i, what)).collect(),
+            Value::Str(s) => Ok(vec![s.clone()]),
+            _ => Err(self.error(
+                node.span,
+                format!(
+                    "`{what}` must be a list of strings, found {}",
+                    node.type_name()
+                ),
+            )),
+        }
+    }
+
+    fn globs(&self, node: &Node, what: &str) -> Result<(Vec<String>, GlobSet), ConfigError> {
+        let list = self.strings(node, what)?;
+        let set = build_globset(&list)
+            .map_err(|e| self.error(node.span, format!("invalid glob in `{what}`: {e}")))?;
+        Ok((list, set))
+    }
+
+    fn int(&self, node: &Node, what: &str) -> Result<i64, ConfigError> {
+        node.as_i64().ok_or_else(|| {
+            self.error(
+                node.span,
+                format!("`{what}` must be an integer, found {}", node.type_name()),
+            )
+        })
+    }
+
+    fn unknown(&self, key: &yaml::Key, within: &str, known: &[&str]) -> ConfigError {
+        let hint = crate::suggest::did_you_mean(&key.name, known.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        self.error(
+            key.span,
+            format!("unknown key `{}` in {within}{hint}", key.name),
+        )
+    }
+
+    fn rule_settings(
+        &self,
+        node: &Node,
+        known_rules: &[&str],
+    ) -> Result<BTreeMap<String, RuleSetting>, ConfigError> {
+        let mut out = BTreeMap::new();
+        for e in self.map(node, "rules")? {
+            let id = &e.key.name;
+            if !known_rules.contains(&id.as_str()) {
+                let hint = crate::suggest::did_you_mean(id, known_rules.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(self.error(e.key.span, format!("unknown rule id `{id}`{hint}")));
+            }
+            out.insert(id.clone(), self.rule_setting(&e.value, id)?);
+        }
+        Ok(out)
+    }
+
+    fn rule_setting(&self, node: &Node, id: &str) -> Result<RuleSetting, ConfigError> {
+        let mut setting = RuleSetting::default();
+        match &node.value {
+            Value::Bool(b) => setting.enabled = Some(*b),
+            Value::Str(s) => match s.as_str() {
+                "off" => setting.enabled = Some(false),
+                "on" => setting.enabled = Some(true),
+                other => match Severity::parse(other) {
+                    Some(sev) => {
+                        setting.enabled = Some(true);
+                        setting.severity = Some(sev);
+                    }
+                    None => {
+                        return Err(self.error(
+                            node.span,
+                            format!("rule `{id}`: expected off, on, error, warning, info or a mapping, found `{other}`"),
+                        ))
+                    }
+                },
+            },
+            Value::Map(entries) => {
+                for e in entries {
+                    match e.key.name.as_str() {
+                        "severity" => {
+                            let s = self.string(&e.value, "severity")?;
+                            if s == "off" {
+                                setting.enabled = Some(false);
+                            } else {
+                                let sev = Severity::parse(&s).ok_or_else(|| {
+                                    self.error(e.value.span, format!("unknown severity `{s}` (expected error, warning, info or off)"))
+                                })?;
+                                setting.severity = Some(sev);
+                                setting.enabled.get_or_insert(true);
+                            }
+                        }
+                        "enabled" => {
+                            setting.enabled = Some(e.value.as_bool().ok_or_else(|| {
+                                self.error(e.value.span, "`enabled` must be true or false")
+                            })?)
+                        }
+                        "environments" => {
+                            setting.environments =
+                                Some(self.strings(&e.value, "environments")?.iter().map(|s| canonical_env(s)).collect())
+                        }
+                        "options" => setting.options = e.value.to_json(),
+                        _ => {
+                            return Err(self.unknown(&e.key, &format!("rule `{id}`"), &["severity", "enabled", "environments", "options"]))
+                        }
+                    }
+                }
+            }
+            _ => {
+                return Err(self.error(node.span, format!("rule `{id}`: expected off, a severity or a mapping")));
+            }
+        }
+        Ok(setting)
+    }
+}
+
+pub fn build_globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p)?);
+        // `dir/**` should also match `dir` itself; `**/x` also matches `x` (globset does).
+    }
+    b.build()
+}
+
+/// production→prod, stage→staging, development→dev.
+pub fn canonical_env(name: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "production" | "prd" => "prod".to_string(),
+        "stage" | "stg" => "staging".to_string(),
+        "development" | "develop" => "dev".to_string(),
+        other => other.to_string(),
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "kubernetesVersion",
+    "strict",
+    "include",
+    "exclude",
+    "gitops",
+    "environments",
+    "rules",
+    "syncWaves",
+    "overrides",
+];
+
+impl Config {
+    pub fn load(path: &Path, known_rules: &[&str]) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read config: {e}"),
+            source_line: String::new(),
+        })?;
+        Config::parse(path, &text, known_rules)
+    }
+
+    pub fn parse(path: &Path, text: &str, known_rules: &[&str]) -> Result<Config, ConfigError> {
+        let r = Reader {
+            path,
+            text,
+            index: LineIndex::new(text),
+        };
+        let parsed = yaml::parse(text, FileId(0));
+        if let Some(err) = &parsed.error {
+            return Err(r.error(
+                Span::new(FileId(0), err.offset, err.offset),
+                format!("YAML syntax: {}", err.message),
+            ));
+        }
+        let mut config = Config {
+            path: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        let Some(doc) = parsed.documents.first() else {
+            return Ok(config);
+        };
+        if let Some(dup) = doc.duplicates.first() {
+            return Err(r.error(dup.second, format!("duplicate key `{}`", dup.name)));
+        }
+        for e in r.map(&doc.root, "the config")? {
+            let v = &e.value;
+            match e.key.name.as_str() {
+                "kubernetesVersion" => {
+                    config.kubernetes_version = Some(r.string(v, "kubernetesVersion")?)
+                }
+                "strict" => {
+                    config.strict = Some(
+                        v.as_bool()
+                            .ok_or_else(|| r.error(v.span, "`strict` must be true or false"))?,
+                    )
+                }
+                "include" => config.include = r.globs(v, "include")?.0,
+                "exclude" => config.exclude = r.globs(v, "exclude")?.0,
+                "gitops" => {
+                    for g in r.map(v, "gitops")? {
+                        match g.key.name.as_str() {
+                            "repoURLs" => config.repo_urls = r.strings(&g.value, "repoURLs")?,
+                            _ => return Err(r.unknown(&g.key, "gitops", &["repoURLs"])),
+                        }
+                    }
+                }
+                "environments" => {
+                    for env in r.map(v, "environments")? {
+                        let mut def = EnvDef {
+                            name: canonical_env(&env.key.name),
+                            paths: Vec::new(),
+                            path_set: GlobSet::empty(),
+                            namespaces: Vec::new(),
+                        };
+                        for f in r.map(&env.value, &env.key.name)? {
+                            match f.key.name.as_str() {
+                                "paths" => {
+                                    (def.paths, def.path_set) = r.globs(&f.value, "paths")?
+                                }
+                                "namespaces" => {
+                                    def.namespaces = r.strings(&f.value, "namespaces")?
+                                }
+                                _ => {
+                                    return Err(r.unknown(
+                                        &f.key,
+                                        &format!("environment `{}`", env.key.name),
+                                        &["paths", "namespaces"],
+                                    ))
+                                }
+                            }
+                        }
+                        config.environments.push(def);
+                    }
+                }
+                "rules" => config.rules = r.rule_settings(v, known_rules)?,
+                "syncWaves" => {
+                    let items = r.seq(v, "syncWaves")?;
+                    config.sync_waves.clear();
+                    for item in items {
+                        let mut policy = WavePolicy {
+                            kinds: Vec::new(),
+                            min_wave: None,
+                            max_wave: None,
+                            span: Some(item.span),
+                        };
+                        for f in r.map(item, "syncWaves item")? {
+                            match f.key.name.as_str() {
+                                "match" => {
+                                    for m in r.map(&f.value, "match")? {
+                                        match m.key.name.as_str() {
+                                            "kinds" => {
+                                                policy.kinds = r.strings(&m.value, "kinds")?
+                                            }
+                                            _ => {
+                                                return Err(r.unknown(
+                                                    &m.key,
+                                                    "syncWaves match",
+                                                    &["kinds"],
+                                                ))
+                                            }
+                                        }
+                                    }
+                                }
+                                "minWave" => policy.min_wave = Some(r.int(&f.value, "minWave")?),
+                                "maxWave" => policy.max_wave = Some(r.int(&f.value, "maxWave")?),
+                                _ => {
+                                    return Err(r.unknown(
+                                        &f.key,
+                                        "syncWaves item",
+                                        &["match", "minWave", "maxWave"],
+                                    ))
+                                }
+                            }
+                        }
+                        config.sync_waves.push(policy);
+                    }
+                }
+                "overrides" => {
+                    let items = r.seq(v, "overrides")?;
+                    for item in items {
+                        let mut ov = Override {
+                            paths: GlobSet::empty(),
+                            environments: None,
+                            rules: BTreeMap::new(),
+                        };
+                        for f in r.map(item, "overrides item")? {
+                            match f.key.name.as_str() {
+                                "paths" => ov.paths = r.globs(&f.value, "paths")?.1,
+                                "environments" => {
+                                    ov.environments = Some(
+                                        r.strings(&f.value, "environments")?
+                                            .iter()
+                                            .map(|s| canonical_env(s))
+                                            .collect(),
+                                    )
+                                }
+                                "rules" => ov.rules = r.rule_settings(&f.value, known_rules)?,
+                                _ => {
+                                    return Err(r.unknown(
+                                        &f.key,
+                                        "overrides item",
+                                        &["paths", "environments", "rules"],
+                                    ))
+                                }
+                            }
+                        }
+                        config.overrides.push(ov);
+                    }
+                }
+                _ => return Err(r.unknown(&e.key, "the config", TOP_KEYS)),
+            }
+        }
+        Ok(config)
+    }
+
+    /// Whether a per-path/env override turns the rule off here (stronger than `--select`).
+    pub fn overridden_off(&self, id: &str, path: &str, env: Option<&str>) -> bool {
+        let mut off = None;
+        for ov in &self.overrides {
+            let path_ok = ov.paths.is_empty() || ov.paths.is_match(path);
+            let env_ok = ov
+                .environments
+                .as_ref()
+                .is_none_or(|list| env.is_some_and(|e| list.iter().any(|x| x == e)));
+            if path_ok && env_ok {
+                if let Some(enabled) = ov.rules.get(id).and_then(|s| s.enabled) {
+                    off = Some(!enabled);
+                }
+            }
+        }
+        off == Some(true)
+    }
+
+    /// Effective setting of a rule for a finding in `path` and environment `env`.
+    pub fn rule_setting(&self, id: &str, path: &str, env: Option<&str>) -> RuleSetting {
+        let mut s = self.rules.get(id).cloned().unwrap_or_default();
+        for ov in &self.overrides {
+            let path_ok = ov.paths.is_empty() || ov.paths.is_match(path);
+            let env_ok = match &ov.environments {
+                None => true,
+                Some(list) => env.is_some_and(|e| list.iter().any(|x| x == e)),
+            };
+            if path_ok && env_ok {
+                if let Some(o) = ov.rules.get(id) {
+                    if o.enabled.is_some() {
+                        s.enabled = o.enabled;
+                    }
+                    if o.severity.is_some() {
+                        s.severity = o.severity;
+                    }
+                    if o.environments.is_some() {
+                        s.environments = o.environments.clone();
+                    }
+                    if !o.options.is_null() {
+                        s.options = o.options.clone();
+                    }
+                }
+            }
+        }
+        s
+    }
+}
+
+pub const STARTER: &str = r#"# ftlint configuration. Every key is optional; see `ftlint rules` for rule ids.
+# kubernetesVersion: "1.31"      # schemas to validate against (default: newest bundled)
+strict: true                     # unknown fields are schema errors
+include: ["**/*.yaml", "**/*.yml", "**/*.json"]
+exclude: [".github/**", "charts/**/templates/**"]
+gitops:
+  # Argo CD sources that point at this repository (default: its git remote URLs).
+  repoURLs: []
+environments:                    # how objects are assigned an environment
+  prod:    {paths: ["**/overlays/prod/**"], namespaces: ["*-prod", "prod-*", "production"]}
+  staging: {paths: ["**/overlays/staging/**"], namespaces: ["*-staging"]}
+  dev:     {paths: ["**/overlays/dev/**"], namespaces: ["*-dev"]}
+rules:
+  # missing-pdb: {severity: error}
+  # no-latest-tag: {environments: [prod, staging]}
+  # image-registry: {severity: warning, options: {allowed: ["*.dkr.ecr.*.amazonaws.com/*"]}}
+  # run-as-root: off
+syncWaves:                       # ordering policy checked by sync-wave-order
+  - {match: {kinds: [Namespace, CustomResourceDefinition, AppProject]}, maxWave: 0}
+  - {match: {kinds: [SealedSecret, ExternalSecret, Secret, ConfigMap]}, maxWave: 1}
+overrides:                       # per-path rule settings
+  # - {paths: ["eks/**"], rules: {missing-pdb: off}}
+"#;

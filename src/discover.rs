@@ -1,0 +1,173 @@
+//! Find the files to lint: a parallel, gitignore-aware walk.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use globset::GlobSet;
+use ignore::{WalkBuilder, WalkState};
+
+use crate::config::{build_globset, Config};
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files to read, relative to the root, sorted.
+    pub files: Vec<String>,
+    /// Helm chart templates skipped.
+    pub helm_templates: usize,
+    /// Symlinks not followed because they leave the root.
+    pub skipped_symlinks: usize,
+}
+
+/// Nearest directory at or above `start` holding `.git` or `.ftlint.yaml`.
+pub fn project_root(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let mut dir = if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start
+    };
+    loop {
+        if dir.join(".git").exists() || dir.join(crate::config::FILE_NAME).is_file() {
+            return Some(dir);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+/// Directory holding `.git` above `start`, if any.
+pub fn git_root(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let mut dir = if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start
+    };
+    loop {
+        if dir.join(".git").exists() {
+            return Some(dir);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+pub fn is_kustomization_name(name: &str) -> bool {
+    matches!(
+        name,
+        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+    )
+}
+
+/// Walk `paths` (directories or files) under `root`.
+pub fn discover(
+    root: &Path,
+    paths: &[PathBuf],
+    config: &Config,
+    jobs: usize,
+) -> Result<Discovered, String> {
+    let include = build_globset(&config.include).map_err(|e| e.to_string())?;
+    let exclude = build_globset(&config.exclude).map_err(|e| e.to_string())?;
+    let root = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    let found = Mutex::new(Vec::new());
+    let skipped_symlinks = Mutex::new(0usize);
+    for start in paths {
+        let start =
+            std::fs::canonicalize(start).map_err(|e| format!("{}: {e}", start.display()))?;
+        let walker = WalkBuilder::new(&start)
+            .follow_links(true)
+            .require_git(false)
+            .threads(jobs)
+            .build_parallel();
+        walker.run(|| {
+            let root = &root;
+            let found = &found;
+            let skipped = &skipped_symlinks;
+            let include = &include;
+            let exclude = &exclude;
+            Box::new(move |entry| {
+                let Ok(entry) = entry else {
+                    // Loops and unreadable entries are skipped, not fatal.
+                    return WalkState::Continue;
+                };
+                let path = entry.path();
+                if entry.path_is_symlink() {
+                    match std::fs::canonicalize(path) {
+                        Ok(target) if target.starts_with(root) => {}
+                        _ => {
+                            *skipped.lock().unwrap() += 1;
+                            return WalkState::Skip;
+                        }
+                    }
+                }
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return WalkState::Continue;
+                }
+                let Ok(rel) = path.strip_prefix(root) else {
+                    return WalkState::Continue;
+                };
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if wanted(&rel, include, exclude) {
+                    found.lock().unwrap().push(rel);
+                }
+                WalkState::Continue
+            })
+        });
+    }
+    let mut files = found.into_inner().unwrap();
+    files.sort();
+    files.dedup();
+    let before = files.len();
+    let charts = chart_dirs(&root, &files);
+    files.retain(|f| !is_helm_template(f, &charts));
+    Ok(Discovered {
+        helm_templates: before - files.len(),
+        files,
+        skipped_symlinks: skipped_symlinks.into_inner().unwrap(),
+    })
+}
+
+fn wanted(rel: &str, include: &GlobSet, exclude: &GlobSet) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let included = include.is_match(rel) || include.is_match(name) || is_kustomization_name(name);
+    included && !exclude.is_match(rel)
+}
+
+/// Directories holding a `Chart.yaml` (discovered or on disk).
+fn chart_dirs(root: &Path, files: &[String]) -> Vec<String> {
+    let mut dirs: Vec<String> = files
+        .iter()
+        .filter(|f| f.ends_with("Chart.yaml") && (f.len() == 10 || f.ends_with("/Chart.yaml")))
+        .map(|f| {
+            f.trim_end_matches("Chart.yaml")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .collect();
+    // Chart.yaml is not matched by custom include globs that only list manifests; look on disk too.
+    for f in files {
+        if let Some(idx) = f
+            .find("/templates/")
+            .or_else(|| f.starts_with("templates/").then_some(0))
+        {
+            let dir = &f[..idx];
+            if !dirs.iter().any(|d| d == dir) && root.join(dir).join("Chart.yaml").is_file() {
+                dirs.push(dir.to_string());
+            }
+        }
+    }
+    dirs
+}
+
+fn is_helm_template(file: &str, charts: &[String]) -> bool {
+    charts.iter().any(|dir| {
+        let prefix = if dir.is_empty() {
+            "templates/".to_string()
+        } else {
+            format!("{dir}/templates/")
+        };
+        file.starts_with(&prefix)
+    })
+}

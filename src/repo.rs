@@ -1,0 +1,207 @@
+//! The repository model: every file read and parsed, render units built, and
+//! the facts cross-resource rules need.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::discover::{self, is_kustomization_name};
+use crate::env::{self, EnvInput};
+use crate::model::{Object, Unit};
+use crate::source::{FileKind, Sources};
+use crate::yaml::{self, FileId, SyntaxError};
+
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub files: usize,
+    pub documents: usize,
+    pub objects: usize,
+    pub units: usize,
+    pub helm_templates: usize,
+    pub go_templates: usize,
+    pub skipped_symlinks: usize,
+    pub discover_ms: u128,
+    pub parse_ms: u128,
+    pub render_ms: u128,
+}
+
+pub struct Repo {
+    pub sources: Sources,
+    pub units: Vec<Unit>,
+    pub config: Config,
+    pub cli_env: Option<String>,
+    /// Destination namespace of the Argo CD Application deploying a unit, by unit id.
+    pub app_namespaces: HashMap<String, String>,
+    /// Findings produced while building the model (rendering), rule ids set.
+    pub build_diagnostics: Vec<Diagnostic>,
+    /// Files only used as Kustomize patches: partial objects, never validated alone.
+    pub patch_files: Vec<FileId>,
+    pub stats: Stats,
+}
+
+/// Read a file as text; binary and undecodable input becomes a syntax error.
+pub fn decode(bytes: &[u8]) -> (String, Option<SyntaxError>) {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        return (String::from_utf16_lossy(&units), None);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        return (String::from_utf16_lossy(&units), None);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            if let Some(nul) = text.find('\0') {
+                let err = SyntaxError {
+                    offset: nul,
+                    message: "the file contains NUL bytes: it is binary or UTF-16 without a byte-order mark".into(),
+                };
+                (text.to_string(), Some(err))
+            } else {
+                (text.to_string(), None)
+            }
+        }
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let err = SyntaxError {
+                offset,
+                message: format!(
+                    "the file is not valid UTF-8 (invalid byte 0x{:02X})",
+                    bytes[offset]
+                ),
+            };
+            (text, Some(err))
+        }
+    }
+}
+
+/// A file with Go-template syntax (`{{ ... }}`) that is not valid YAML is skipped.
+fn is_go_template(text: &str, parsed: &yaml::ParsedFile) -> bool {
+    parsed.error.is_some() && text.contains("{{")
+}
+
+impl Repo {
+    pub fn load(
+        root: &Path,
+        paths: &[PathBuf],
+        config: Config,
+        cli_env: Option<String>,
+        jobs: usize,
+    ) -> Result<Repo, String> {
+        let t0 = std::time::Instant::now();
+        let found = discover::discover(root, paths, &config, jobs)?;
+        let discover_ms = t0.elapsed().as_millis();
+        let t1 = std::time::Instant::now();
+        let root = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
+        let read: Vec<Option<(String, String, FileKind, yaml::ParsedFile)>> = found
+            .files
+            .par_iter()
+            .map(|rel| {
+                let bytes = std::fs::read(root.join(rel)).ok()?;
+                let (text, decode_error) = decode(&bytes);
+                let name = rel.rsplit('/').next().unwrap_or(rel);
+                let kind = if is_kustomization_name(name) {
+                    FileKind::Kustomization
+                } else {
+                    FileKind::Manifest
+                };
+                let mut parsed = match decode_error {
+                    Some(err) => yaml::ParsedFile {
+                        documents: Vec::new(),
+                        error: Some(err),
+                    },
+                    None => yaml::ParsedFile::default(),
+                };
+                Some((rel.clone(), text, kind, std::mem::take(&mut parsed)))
+            })
+            .collect();
+        let mut sources = Sources::new(root.clone());
+        for (rel, text, kind, parsed) in read.into_iter().flatten() {
+            let id = sources.add(rel, text, kind);
+            sources.files[id.0 as usize].parsed = parsed;
+        }
+        // Parse in parallel now that every file has its id (spans need it).
+        sources.files.par_iter_mut().for_each(|f| {
+            if f.parsed.error.is_none() {
+                f.parsed = yaml::parse(&f.text, f.id);
+            }
+        });
+        let mut go_templates = 0;
+        for f in &mut sources.files {
+            if is_go_template(&f.text, &f.parsed) {
+                f.parsed = yaml::ParsedFile::default();
+                go_templates += 1;
+            }
+        }
+        let parse_ms = t1.elapsed().as_millis();
+        let t2 = std::time::Instant::now();
+        let built = crate::units::build(&sources);
+        let render_ms = t2.elapsed().as_millis();
+        let stats = Stats {
+            files: sources.files.len(),
+            documents: sources.files.iter().map(|f| f.parsed.documents.len()).sum(),
+            objects: built.units.iter().map(|u| u.objects.len()).sum(),
+            units: built.units.len(),
+            helm_templates: found.helm_templates,
+            go_templates,
+            skipped_symlinks: found.skipped_symlinks,
+            discover_ms,
+            parse_ms,
+            render_ms,
+        };
+        let mut repo = Repo {
+            sources,
+            units: built.units,
+            config,
+            cli_env,
+            app_namespaces: HashMap::new(),
+            build_diagnostics: built.diagnostics,
+            patch_files: built.patch_files,
+            stats,
+        };
+        repo.app_namespaces = crate::units::application_namespaces(&repo);
+        Ok(repo)
+    }
+
+    /// The environment an object of a unit resolves to (SPEC §3).
+    pub fn env_of(&self, unit: &Unit, object: &Object) -> Option<String> {
+        let file_path = self.sources.path(object.file);
+        let unit_marker = if unit.id.is_empty() {
+            "kustomization.yaml".to_string()
+        } else {
+            format!("{}/kustomization.yaml", unit.id)
+        };
+        let paths = [file_path, unit_marker.as_str()];
+        env::resolve(
+            &self.config,
+            &EnvInput {
+                cli_env: self.cli_env.as_deref(),
+                paths: &paths,
+                app_namespace: self.app_namespaces.get(&unit.id).map(String::as_str),
+                unit_dir: &unit.id,
+                namespace: object.namespace.as_deref(),
+            },
+        )
+    }
+
+    /// Every object of every unit, with its unit.
+    pub fn objects(&self) -> impl Iterator<Item = (&Unit, &Object)> {
+        self.units
+            .iter()
+            .flat_map(|u| u.objects.iter().map(move |o| (u, o)))
+    }
+
+    pub fn is_patch_file(&self, id: FileId) -> bool {
+        self.patch_files.contains(&id)
+    }
+}

@@ -1,0 +1,74 @@
+use serde_json::{json, Value};
+
+use super::{path, region, Summary};
+use crate::diagnostic::{Applicability, Diagnostic};
+use crate::repo::Repo;
+
+fn fix_json(repo: &Repo, d: &Diagnostic) -> Value {
+    let Some(fix) = &d.fix else {
+        return Value::Null;
+    };
+    let edits: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let r = region(repo, e.span);
+            json!({
+                "file": path(repo, e.span),
+                "line": r.start.line, "column": r.start.column,
+                "end_line": r.end.line, "end_column": r.end.column,
+                "replacement": e.replacement,
+            })
+        })
+        .collect();
+    json!({
+        "message": fix.message,
+        "applicability": match fix.applicability { Applicability::Safe => "safe", Applicability::Unsafe => "unsafe" },
+        "edits": edits,
+    })
+}
+
+pub fn diagnostic_json(repo: &Repo, d: &Diagnostic) -> Value {
+    let r = region(repo, d.span);
+    let related: Vec<Value> = d
+        .related
+        .iter()
+        .map(|rel| {
+            let rr = region(repo, rel.span);
+            json!({"file": path(repo, rel.span), "line": rr.start.line, "column": rr.start.column, "message": rel.message})
+        })
+        .collect();
+    let unit = match d.context.units.len() {
+        0 => Value::Null,
+        1 => Value::String(d.context.units[0].clone()),
+        _ => Value::String(d.context.units.join(", ")),
+    };
+    json!({
+        "rule": d.rule,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "file": path(repo, d.span),
+        "line": r.start.line, "column": r.start.column,
+        "end_line": r.end.line, "end_column": r.end.column,
+        "help": d.help,
+        "related": related,
+        "context": {"unit": unit, "units": d.context.units, "env": d.context.env, "object": d.context.object},
+        "fix": fix_json(repo, d),
+    })
+}
+
+pub fn render(repo: &Repo, diags: &[Diagnostic], summary: &Summary) -> String {
+    let doc = json!({
+        "version": 1,
+        "tool": {"name": "ftlint", "version": env!("CARGO_PKG_VERSION")},
+        "diagnostics": diags.iter().map(|d| diagnostic_json(repo, d)).collect::<Vec<_>>(),
+        "summary": {
+            "files": summary.files, "documents": summary.documents, "objects": summary.objects,
+            "units": summary.units, "errors": summary.errors, "warnings": summary.warnings,
+            "elapsed_ms": summary.elapsed_ms,
+        },
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("JSON serialisation");
+    s.push('\n');
+    s
+}

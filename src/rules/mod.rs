@@ -1,0 +1,172 @@
+//! The rule registry and the contexts rules receive.
+//!
+//! A rule never parses, reads files or prints: it receives typed, spanned data
+//! and pushes [`Diagnostic`]s. Adding a rule: write its file, add one line to
+//! [`REGISTRY`], add `tests/fixtures/<id>/{bad,good}` and `rules/<id>.md`.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Object, Unit};
+use crate::repo::Repo;
+use crate::source::SourceFile;
+
+mod ambiguous_value;
+mod duplicate_key;
+pub mod pipeline;
+mod yaml_syntax;
+
+/// Where a rule looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One source file at a time (syntax, suppressions).
+    File,
+    /// One object of one render unit.
+    Object,
+    /// All objects of one render unit.
+    Unit,
+    /// The whole repository.
+    Repo,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::File => "file",
+            Scope::Object => "object",
+            Scope::Unit => "unit",
+            Scope::Repo => "repo",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub scope: Scope,
+    pub fixable: bool,
+    /// `off` rules run only when the config enables them.
+    pub enabled: bool,
+    /// Environments the rule applies to by default (`None`: all objects).
+    pub environments: Option<&'static [&'static str]>,
+}
+
+impl RuleMeta {
+    pub const fn new(
+        id: &'static str,
+        severity: Severity,
+        scope: Scope,
+        summary: &'static str,
+    ) -> Self {
+        RuleMeta {
+            id,
+            severity,
+            summary,
+            scope,
+            fixable: false,
+            enabled: true,
+            environments: None,
+        }
+    }
+
+    pub const fn fixable(mut self) -> Self {
+        self.fixable = true;
+        self
+    }
+
+    pub const fn off(mut self) -> Self {
+        self.enabled = false;
+        self
+    }
+
+    pub const fn prod_only(mut self) -> Self {
+        self.environments = Some(&["prod"]);
+        self
+    }
+}
+
+/// Per-rule options from the config (`rules.<id>.options`), as JSON.
+pub type Options = serde_json::Value;
+
+pub struct FileCx<'a> {
+    pub file: &'a SourceFile,
+    pub repo: &'a Repo,
+    pub options: &'a Options,
+}
+
+pub struct ObjectCx<'a> {
+    pub object: &'a Object,
+    pub unit: &'a Unit,
+    /// The environment the object resolves to (SPEC §3), if any.
+    pub env: Option<&'a str>,
+    pub repo: &'a Repo,
+    pub options: &'a Options,
+}
+
+pub struct UnitCx<'a> {
+    pub unit: &'a Unit,
+    pub repo: &'a Repo,
+    pub options: &'a Options,
+}
+
+impl UnitCx<'_> {
+    /// Environment of one of the unit's objects.
+    pub fn env_of(&self, object: &Object) -> Option<String> {
+        self.repo.env_of(self.unit, object)
+    }
+}
+
+pub struct RepoCx<'a> {
+    pub repo: &'a Repo,
+    pub options: &'a Options,
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &RuleMeta;
+    fn check_file(&self, _cx: &FileCx, _out: &mut Vec<Diagnostic>) {}
+    fn check_object(&self, _cx: &ObjectCx, _out: &mut Vec<Diagnostic>) {}
+    fn check_unit(&self, _cx: &UnitCx, _out: &mut Vec<Diagnostic>) {}
+    fn check_repo(&self, _cx: &RepoCx, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Every rule, one line each.
+pub static REGISTRY: &[&dyn Rule] = &[
+    &yaml_syntax::YamlSyntax,
+    &duplicate_key::DuplicateKey,
+    &ambiguous_value::AmbiguousValue,
+    &pipeline::UNUSED_SUPPRESSION,
+    &pipeline::KUSTOMIZE_BUILD,
+    &pipeline::KUSTOMIZE_MISSING_RESOURCE,
+    &pipeline::KUSTOMIZE_IMAGE_UNUSED,
+    &pipeline::KUSTOMIZE_PATCH_TARGET_MISSING,
+    &pipeline::KUSTOMIZE_DEPRECATED_FIELD,
+    &pipeline::KUSTOMIZE_UNREFERENCED_FILE,
+];
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    REGISTRY.iter().copied().find(|r| r.meta().id == id)
+}
+
+pub fn all_ids() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().map(|r| r.meta().id)
+}
+
+/// A rule's Markdown documentation from `rules/<id>.md`, embedded at build time.
+pub fn doc(id: &str) -> Option<&'static str> {
+    static DOCS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+    DOCS.iter()
+        .find(|(doc_id, _)| *doc_id == id)
+        .map(|(_, text)| *text)
+}
+
+/// The first paragraph of "What it does", for SARIF short help.
+pub fn short_help(id: &str) -> Option<String> {
+    let doc = doc(id)?;
+    let after = doc.split("## What it does").nth(1)?;
+    let para: Vec<&str> = after
+        .trim_start()
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect();
+    Some(para.join(" "))
+}

@@ -1,0 +1,138 @@
+//! The files of a repository, read once and addressed by [`FileId`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::yaml::{FileId, LineCol, LineIndex, ParsedFile, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A YAML or JSON manifest.
+    Manifest,
+    /// `kustomization.yaml`, `kustomization.yml` or `Kustomization`.
+    Kustomization,
+    /// The `.ftlint.yaml` config (only its text; it is not linted).
+    Config,
+}
+
+pub struct SourceFile {
+    pub id: FileId,
+    /// Relative to the repository root, `/`-separated.
+    pub path: String,
+    pub abs: PathBuf,
+    pub text: String,
+    pub kind: FileKind,
+    pub parsed: ParsedFile,
+    line_index: std::sync::OnceLock<LineIndex>,
+}
+
+impl SourceFile {
+    pub fn new(id: FileId, path: String, abs: PathBuf, text: String, kind: FileKind) -> Self {
+        SourceFile {
+            id,
+            path,
+            abs,
+            text,
+            kind,
+            parsed: ParsedFile::default(),
+            line_index: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.line_index().line_col(&self.text, offset)
+    }
+
+    /// Directory of the file, relative to the root ("" for the root itself).
+    pub fn dir(&self) -> &str {
+        match self.path.rfind('/') {
+            Some(i) => &self.path[..i],
+            None => "",
+        }
+    }
+}
+
+/// All files of a run. Ids are dense indices into `files`.
+#[derive(Default)]
+pub struct Sources {
+    pub root: PathBuf,
+    pub files: Vec<SourceFile>,
+    by_path: HashMap<String, FileId>,
+}
+
+impl Sources {
+    pub fn new(root: PathBuf) -> Sources {
+        Sources {
+            root,
+            files: Vec::new(),
+            by_path: HashMap::new(),
+        }
+    }
+
+    /// Add a file; its id is its position.
+    pub fn add(&mut self, path: String, text: String, kind: FileKind) -> FileId {
+        if let Some(id) = self.by_path.get(&path) {
+            return *id;
+        }
+        let id = FileId(self.files.len() as u32);
+        let abs = self.root.join(&path);
+        self.by_path.insert(path.clone(), id);
+        self.files.push(SourceFile::new(id, path, abs, text, kind));
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn by_path(&self, path: &str) -> Option<&SourceFile> {
+        self.by_path.get(path).map(|id| self.get(*id))
+    }
+
+    pub fn path(&self, id: FileId) -> &str {
+        &self.get(id).path
+    }
+
+    pub fn text(&self, span: Span) -> &str {
+        let file = self.get(span.file);
+        file.text.get(span.range()).unwrap_or("")
+    }
+
+    /// Relative path of an absolute or root-relative path, `/`-separated.
+    pub fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        normalize(&rel.to_string_lossy().replace('\\', "/"))
+    }
+}
+
+/// Resolve `.` and `..` in a `/`-separated relative path ("" is the root).
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Join a relative directory and a relative path, normalised.
+pub fn join(dir: &str, path: &str) -> String {
+    if dir.is_empty() {
+        normalize(path)
+    } else {
+        normalize(&format!("{dir}/{path}"))
+    }
+}
