@@ -202,6 +202,19 @@ fn repo_root(paths: &[PathBuf]) -> PathBuf {
     }
 }
 
+/// `--crd FILE` and `--schema-dir DIR` add schemas to the repository's registry.
+fn attach_schema_flags(repo: &repo::Repo, args: &CheckArgs) -> Result<(), String> {
+    for f in &args.crd {
+        schema::wiring::add_crd_file(&repo.schemas, f)?;
+    }
+    for d in &args.schema_dir {
+        repo.schemas
+            .add_schema_dir(d)
+            .map_err(|e| format!("--schema-dir: {e}"))?;
+    }
+    Ok(())
+}
+
 fn check(args: &CheckArgs) -> u8 {
     let started = std::time::Instant::now();
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
@@ -217,7 +230,7 @@ fn check(args: &CheckArgs) -> u8 {
     }
     let known: Vec<&str> = rules::all_ids().collect();
     let config_path = args.config.clone().or_else(|| config::discover(&paths[0]));
-    let config = match &config_path {
+    let mut config = match &config_path {
         Some(p) => match Config::load(p, &known) {
             Ok(c) => c,
             Err(e) => {
@@ -227,6 +240,15 @@ fn check(args: &CheckArgs) -> u8 {
         },
         None => Config::default(),
     };
+    // Schema flags beat the config file.
+    if let Some(v) = &args.kubernetes_version {
+        config.kubernetes_version = Some(v.clone());
+    }
+    if args.strict {
+        config.strict = Some(true);
+    } else if args.no_strict {
+        config.strict = Some(false);
+    }
     let selection = match (build_globs(&args.select), build_globs(&args.ignore)) {
         (Ok(select), Ok(ignore)) => Selection { select, ignore },
         (Err(e), _) | (_, Err(e)) => {
@@ -263,7 +285,9 @@ fn check(args: &CheckArgs) -> u8 {
     } else {
         paths.clone()
     };
-    let repo = match repo::Repo::load(&root, &walk_paths, config, args.env.clone(), jobs) {
+    let repo = match repo::Repo::load(&root, &walk_paths, config, args.env.clone(), jobs)
+        .and_then(|r| attach_schema_flags(&r, args).map(|()| r))
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -302,7 +326,9 @@ fn check(args: &CheckArgs) -> u8 {
                 repo.config.clone(),
                 args.env.clone(),
                 jobs,
-            ) {
+            )
+            .and_then(|r| attach_schema_flags(&r, args).map(|()| r))
+            {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("error: {e}");

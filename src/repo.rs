@@ -39,6 +39,8 @@ pub struct Repo {
     pub build_diagnostics: Vec<Diagnostic>,
     /// Files only used as Kustomize patches: partial objects, never validated alone.
     pub patch_files: Vec<FileId>,
+    /// Schemas for the target Kubernetes version, plus the repository's CRDs.
+    pub schemas: crate::schema::SchemaRegistry,
     pub stats: Stats,
 }
 
@@ -99,6 +101,10 @@ impl Repo {
         jobs: usize,
     ) -> Result<Repo, String> {
         let t0 = std::time::Instant::now();
+        let schemas = crate::schema::wiring::registry_for(
+            config.kubernetes_version.as_deref(),
+            config.strict,
+        )?;
         let found = discover::discover(root, paths, &config, jobs)?;
         let discover_ms = t0.elapsed().as_millis();
         let t1 = std::time::Instant::now();
@@ -146,6 +152,7 @@ impl Repo {
         let parse_ms = t1.elapsed().as_millis();
         let t2 = std::time::Instant::now();
         let built = crate::units::build(&sources);
+        crate::schema::wiring::add_repo_crds(&schemas, &sources);
         let render_ms = t2.elapsed().as_millis();
         let stats = Stats {
             files: sources.files.len(),
@@ -167,6 +174,7 @@ impl Repo {
             app_namespaces: HashMap::new(),
             build_diagnostics: built.diagnostics,
             patch_files: built.patch_files,
+            schemas,
             stats,
         };
         repo.app_namespaces = crate::units::application_namespaces(&repo);

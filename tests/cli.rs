@@ -291,7 +291,10 @@ fn junit_has_a_testcase_per_file() {
 #[test]
 fn files_as_arguments_report_only_those_files() {
     let dup = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  name: z\n";
-    let dir = repo(&[("a.yaml", dup), ("b.yaml", dup)]);
+    // A different name in b.yaml: two objects named z would be a duplicate-resource
+    // finding caused by a.yaml too, and rightly reported.
+    let dup_b = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n  name: w\n";
+    let dir = repo(&[("a.yaml", dup), ("b.yaml", dup_b)]);
     ftlint()
         .current_dir(dir.path())
         .args(["check", "a.yaml", "--format", "short"])

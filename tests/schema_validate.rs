@@ -317,7 +317,7 @@ fn schema_dir_layout() {
         r#"{"type": "object", "properties": {"spec": {"type": "object", "properties": {"n": {"type": "integer"}}, "additionalProperties": false}}}"#,
     )
     .unwrap();
-    let mut r = reg();
+    let r = reg();
     assert_eq!(r.add_schema_dir(dir.path()).unwrap(), 1);
     assert!(r.known_kind("example.com/v1beta1", "Gadget"));
     let bad = json!({"apiVersion": "example.com/v1beta1", "kind": "Gadget", "metadata": {"name": "g"},

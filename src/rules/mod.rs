@@ -10,8 +10,12 @@ use crate::repo::Repo;
 use crate::source::SourceFile;
 
 mod ambiguous_value;
+mod deprecated_api;
 mod duplicate_key;
+mod duplicate_resource;
 pub mod pipeline;
+mod schema;
+mod unknown_kind;
 mod yaml_syntax;
 
 /// Where a rule looks.
@@ -134,6 +138,10 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &yaml_syntax::YamlSyntax,
     &duplicate_key::DuplicateKey,
     &ambiguous_value::AmbiguousValue,
+    &schema::Schema,
+    &unknown_kind::UnknownKind,
+    &deprecated_api::DeprecatedApi,
+    &duplicate_resource::DuplicateResource,
     &pipeline::UNUSED_SUPPRESSION,
     &pipeline::KUSTOMIZE_BUILD,
     &pipeline::KUSTOMIZE_MISSING_RESOURCE,

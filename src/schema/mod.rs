@@ -19,6 +19,7 @@ mod errors;
 mod normalize;
 mod registry;
 mod scope;
+pub mod wiring;
 
 pub use deprecations::{deprecation, Deprecation};
 pub use registry::SchemaRegistry;

@@ -107,7 +107,7 @@ impl SchemaRegistry {
 
     /// Load JSON Schemas laid out as `<group>/<kind>_<version>.json` (the layout of
     /// the public CRDs catalog). Returns the number of schemas loaded.
-    pub fn add_schema_dir(&mut self, dir: &Path) -> Result<usize, String> {
+    pub fn add_schema_dir(&self, dir: &Path) -> Result<usize, String> {
         let rd = std::fs::read_dir(dir)
             .map_err(|e| format!("cannot read schema directory {}: {e}", dir.display()))?;
         let mut n = 0;

@@ -1,0 +1,57 @@
+use std::collections::HashMap;
+
+use super::{Rule, RuleMeta, Scope, UnitCx};
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// The same group/kind/namespace/name twice in one render unit.
+pub struct DuplicateResource;
+
+static META: RuleMeta = RuleMeta::new(
+    "duplicate-resource",
+    Severity::Error,
+    Scope::Unit,
+    "the same kind/namespace/name twice in one render unit",
+);
+
+impl Rule for DuplicateResource {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
+        let reg = &cx.repo.schemas;
+        let mut seen: HashMap<(&str, &str, &str, &str), &crate::model::Object> = HashMap::new();
+        for o in &cx.unit.objects {
+            if o.name.is_empty() || cx.repo.is_patch_file(o.file) {
+                continue;
+            }
+            let cluster = reg.is_cluster_scoped(&o.api_version, &o.kind) == Some(true);
+            let ns = if cluster {
+                ""
+            } else {
+                o.namespace.as_deref().unwrap_or("")
+            };
+            let key = (o.group(), o.kind.as_str(), ns, o.name.as_str());
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, o);
+                }
+                Some(first) => {
+                    let id = if ns.is_empty() {
+                        format!("{} {}", o.kind, o.name)
+                    } else {
+                        format!("{} {}/{}", o.kind, ns, o.name)
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            o.anchor_span(),
+                            format!("{id} is defined twice in unit {}", cx.unit.name()),
+                        )
+                        .with_related(first.anchor_span(), "first defined here")
+                        .with_help("keep one definition; move environment-specific variants into their overlays"),
+                    );
+                }
+            }
+        }
+    }
+}

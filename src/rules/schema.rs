@@ -1,0 +1,121 @@
+use super::{FileCx, ObjectCx, Rule, RuleMeta, Scope};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::schema::{wiring, SchemaErrorKind, Validation};
+use crate::source::FileKind;
+
+/// The object violates its schema: missing required field, wrong type, unknown
+/// field (strict). Kustomization files are validated too.
+pub struct Schema;
+
+static META: RuleMeta = RuleMeta::new(
+    "schema",
+    Severity::Error,
+    Scope::Object,
+    "the object violates its schema: missing required field, wrong type, unknown field (strict)",
+);
+
+fn push_errors(
+    errs: Vec<crate::schema::SchemaError>,
+    root: &crate::yaml::Node,
+    anchor: crate::yaml::Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    for e in errs {
+        if let SchemaErrorKind::WrongType { expected, .. } = &e.kind {
+            // `yes`/`on`/`0755` where a string is expected: `ambiguous-value` reports
+            // it with the YAML 1.1 explanation; one finding per line is enough.
+            if expected.contains("string")
+                && wiring::node_at(root, &e.path).is_some_and(|n| n.ambiguous)
+            {
+                continue;
+            }
+        }
+        let span = wiring::locate(root, anchor, &e);
+        let mut d = Diagnostic::new(span, e.message.clone());
+        match &e.kind {
+            SchemaErrorKind::UnknownField {
+                suggestion: Some(s),
+                ..
+            } => {
+                // Renaming the key is what the user meant most of the time, but
+                // not always: offered, applied only with --unsafe-fixes.
+                d = d.with_fix(Fix {
+                    message: format!("rename to `{s}`"),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Edit {
+                        span,
+                        replacement: s.clone(),
+                    }],
+                });
+            }
+            SchemaErrorKind::UnknownField { .. } => {
+                d = d.with_help(
+                    "remove the field, or check its indentation: it may belong to another mapping",
+                );
+            }
+            SchemaErrorKind::WrongType { expected, found }
+                if found == "string"
+                    && (expected.contains("integer")
+                        || expected.contains("number")
+                        || expected.contains("boolean")) =>
+            {
+                d = d.with_help("remove the quotes if the value is meant as a number or boolean");
+            }
+            SchemaErrorKind::WrongType { expected, .. } if expected.contains("string") => {
+                d = d.with_help("quote the value to make it a string");
+            }
+            _ => {}
+        }
+        out.push(d);
+    }
+}
+
+impl Rule for Schema {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check_file(&self, cx: &FileCx, out: &mut Vec<Diagnostic>) {
+        if cx.file.kind != FileKind::Kustomization {
+            return;
+        }
+        let Some(doc) = cx.file.parsed.documents.first() else {
+            return;
+        };
+        let root = &doc.root;
+        if root.as_map().is_none() {
+            return;
+        }
+        let api = root.str_at(&["apiVersion"]);
+        let kind = root.str_at(&["kind"]).unwrap_or("Kustomization");
+        if api.is_some_and(|a| !a.starts_with("kustomize.config.k8s.io/")) {
+            return; // not a kustomize file (e.g. a Flux Kustomization): not ours to check
+        }
+        let v = match api {
+            Some(a) => cx.repo.schemas.validate(a, kind, &root.to_json()),
+            None => cx.repo.schemas.validate_kustomization(&root.to_json()),
+        };
+        if let Validation::Invalid(errs) = v {
+            let anchor = root
+                .entries()
+                .first()
+                .map(|e| e.key.span)
+                .unwrap_or(root.span);
+            push_errors(errs, root, anchor, out);
+        }
+    }
+
+    fn check_object(&self, cx: &ObjectCx, out: &mut Vec<Diagnostic>) {
+        let o = cx.object;
+        if cx.repo.is_patch_file(o.file) {
+            return;
+        }
+        if let Validation::Invalid(errs) =
+            cx.repo
+                .schemas
+                .validate(&o.api_version, &o.kind, &o.root.to_json())
+        {
+            push_errors(errs, &o.root, o.anchor_span(), out);
+        }
+    }
+}
