@@ -13,6 +13,7 @@ pub mod model;
 pub mod repo;
 pub mod report;
 pub mod rules;
+pub mod seal;
 pub mod source;
 pub mod suggest;
 pub mod suppress;
