@@ -105,7 +105,7 @@ mod tests {
             .unwrap();
         let len = u16::from_be_bytes([raw[0], raw[1]]) as usize;
         let (rsa_ct, aes_ct) = raw[2..].split_at(len);
-        let padding = Oaep::new_with_label::<sha2::Sha256, _>(label.to_string());
+        let padding = Oaep::new_with_label::<sha2::Sha256, _>(label);
         let session = private.decrypt(padding, rsa_ct).unwrap();
         let cipher = Aes256Gcm::new_from_slice(&session).unwrap();
         cipher
@@ -133,7 +133,7 @@ mod tests {
             .decode(&sealed)
             .unwrap();
         let len = u16::from_be_bytes([raw[0], raw[1]]) as usize;
-        let padding = Oaep::new_with_label::<sha2::Sha256, _>("ns/b".to_string());
+        let padding = Oaep::new_with_label::<sha2::Sha256, _>("ns/b");
         assert!(private.decrypt(padding, &raw[2..2 + len]).is_err());
     }
 
