@@ -35,11 +35,18 @@ impl Rule for HpaTargetMissing {
             ) else {
                 continue;
             };
+            // Judge only when this unit deploys objects of the target kind.
+            if !objects
+                .iter()
+                .any(|o| o.kind == kind && same_namespace(o, h))
+            {
+                continue;
+            }
             let same_kind: Vec<_> = reachable(cx)
                 .into_iter()
                 .filter(|o| o.kind == kind && same_namespace(o, h))
                 .collect();
-            if same_kind.is_empty() || same_kind.iter().any(|o| o.name == name) {
+            if same_kind.iter().any(|o| o.name == name) {
                 continue;
             }
             let names: Vec<String> = same_kind.iter().map(|o| format!("`{}`", o.name)).collect();

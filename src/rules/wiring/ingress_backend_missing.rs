@@ -38,13 +38,17 @@ impl Rule for IngressBackendMissing {
         for ing in objects.iter().filter(|o| {
             o.kind == "Ingress" && matches!(o.group(), "networking.k8s.io" | "extensions")
         }) {
+            // Judge only when this unit defines Services in the Ingress's namespace.
+            if !objects
+                .iter()
+                .any(|s| s.kind == "Service" && same_namespace(s, ing))
+            {
+                continue;
+            }
             let services: Vec<_> = reachable(cx)
                 .into_iter()
                 .filter(|s| s.kind == "Service" && same_namespace(s, ing))
                 .collect();
-            if services.is_empty() {
-                continue;
-            }
             let mut backends: Vec<&Node> = Vec::new();
             for key in ["defaultBackend", "backend"] {
                 if let Some(b) = ing.root.path(&["spec", key]) {

@@ -1,5 +1,6 @@
 use super::{
-    in_context, judgeable, label_selector_selects, reachable, same_namespace, templates_of,
+    in_context, judgeable, label_selector_selects, reachable, same_namespace, templates,
+    templates_of,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
@@ -23,6 +24,7 @@ impl Rule for PdbSelectorMismatch {
     }
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
+        let own = templates(cx.unit);
         let ts = templates_of(reachable(cx).into_iter());
         for p in cx
             .unit
@@ -33,7 +35,7 @@ impl Rule for PdbSelectorMismatch {
             let Some(sel) = p.root.path(&["spec", "selector"]) else {
                 continue;
             };
-            if !judgeable(cx.unit, &ts, p) {
+            if !judgeable(cx.unit, &own, p) {
                 continue;
             }
             let matched = ts.iter().any(|t| {

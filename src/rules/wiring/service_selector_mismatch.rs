@@ -1,4 +1,6 @@
-use super::{in_context, judgeable, map_selects, reachable, same_namespace, templates_of};
+use super::{
+    in_context, judgeable, map_selects, reachable, same_namespace, templates, templates_of,
+};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
 
@@ -22,6 +24,7 @@ impl Rule for ServiceSelectorMismatch {
     }
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
+        let own = templates(cx.unit);
         let ts = templates_of(reachable(cx).into_iter());
         for s in cx
             .unit
@@ -39,7 +42,7 @@ impl Rule for ServiceSelectorMismatch {
             else {
                 continue;
             };
-            if !judgeable(cx.unit, &ts, s) {
+            if !judgeable(cx.unit, &own, s) {
                 continue;
             }
             if ts
