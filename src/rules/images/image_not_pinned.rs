@@ -18,15 +18,18 @@ fn is_hex_sha(s: &str) -> bool {
     (7..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// `v1.2.3`, `1.2`, `1.2.3-rc.1`, `1.25-alpine`, `2024.01.15`: at least major.minor.
+/// `v1.2.3`, `1.2`, `1.2.3-rc.1`, `1.25-alpine`, `2024.01.15`, `v5`: at least
+/// major.minor, or a `v`-prefixed release number.
 fn is_version(tag: &str) -> bool {
+    let prefixed = tag.starts_with('v');
     let t = tag.strip_prefix('v').unwrap_or(tag);
     let core_end = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let core = &t[..core_end];
     let parts: Vec<&str> = core.split('.').collect();
-    if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
+    // A bare major (`16`, `16-alpine`) floats; a `v`-prefixed release (`v5`) does not.
+    if (parts.len() < 2 && !prefixed) || parts.iter().any(|p| p.is_empty()) {
         return false;
     }
     let rest = &t[core_end..];
@@ -86,6 +89,7 @@ mod tests {
             "sha-3a4b5c6",
             "main-3a4b5c6d-1700000000",
             "2024.01.15",
+            "v5",
         ] {
             assert!(is_pinned_tag(t), "{t}");
         }
@@ -97,7 +101,7 @@ mod tests {
             "edge",
             "dev",
             "deadbeef-no",
-            "v1",
+            "vnext",
         ] {
             assert!(!is_pinned_tag(t), "{t}");
         }
