@@ -26,7 +26,7 @@ fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-const CLEAN_CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: web-dev\ndata:\n  LOG_LEVEL: info\n";
+const CLEAN_CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  LOG_LEVEL: info\n";
 
 #[test]
 fn exit_0_when_clean() {
