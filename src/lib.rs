@@ -234,6 +234,19 @@ fn check(args: &CheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let seal_key = match &args.seal_cert {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|pem| seal::public_key_from_pem(&pem))
+        {
+            Ok(key) => Some(key),
+            Err(e) => {
+                eprintln!("error: --seal-cert {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
     let jobs = args.jobs.unwrap_or(0);
     if jobs > 0 {
         let _ = rayon::ThreadPoolBuilder::new()
@@ -263,13 +276,14 @@ fn check(args: &CheckArgs) -> u8 {
     } else {
         paths.clone()
     };
-    let repo = match repo::Repo::load(&root, &walk_paths, config, args.env.clone(), jobs) {
+    let mut repo = match repo::Repo::load(&root, &walk_paths, config, args.env.clone(), jobs) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
+    repo.seal_key = seal_key;
     let t_rules = std::time::Instant::now();
     let outcome = engine::lint(&repo, &selection, only_files.as_ref());
     let rules_ms = t_rules.elapsed().as_millis();

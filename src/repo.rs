@@ -40,6 +40,8 @@ pub struct Repo {
     /// Files only used as Kustomize patches: partial objects, never validated alone.
     pub patch_files: Vec<FileId>,
     pub stats: Stats,
+    /// The sealed-secrets controller key (`--seal-cert`): enables sealing fixes.
+    pub seal_key: Option<rsa::RsaPublicKey>,
 }
 
 /// Read a file as text; binary and undecodable input becomes a syntax error.
@@ -168,6 +170,7 @@ impl Repo {
             build_diagnostics: built.diagnostics,
             patch_files: built.patch_files,
             stats,
+            seal_key: None,
         };
         repo.app_namespaces = crate::units::application_namespaces(&repo);
         Ok(repo)
