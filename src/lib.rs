@@ -14,6 +14,7 @@ pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod seal;
 pub mod source;
 pub mod suggest;
 pub mod suppress;
@@ -256,6 +257,19 @@ fn check(args: &CheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let seal_key = match &args.seal_cert {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|pem| seal::public_key_from_pem(&pem))
+        {
+            Ok(key) => Some(key),
+            Err(e) => {
+                eprintln!("error: --seal-cert {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
     let jobs = args.jobs.unwrap_or(0);
     if jobs > 0 {
         let _ = rayon::ThreadPoolBuilder::new()
@@ -285,7 +299,7 @@ fn check(args: &CheckArgs) -> u8 {
     } else {
         paths.clone()
     };
-    let repo = match repo::Repo::load(&root, &walk_paths, config, args.env.clone(), jobs)
+    let mut repo = match repo::Repo::load(&root, &walk_paths, config, args.env.clone(), jobs)
         .and_then(|r| attach_schema_flags(&r, args).map(|()| r))
     {
         Ok(r) => r,
@@ -294,6 +308,7 @@ fn check(args: &CheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    repo.seal_key = seal_key;
     let t_rules = std::time::Instant::now();
     let outcome = engine::lint(&repo, &selection, only_files.as_ref());
     let rules_ms = t_rules.elapsed().as_millis();

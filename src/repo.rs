@@ -42,6 +42,8 @@ pub struct Repo {
     /// Schemas for the target Kubernetes version, plus the repository's CRDs.
     pub schemas: crate::schema::SchemaRegistry,
     pub stats: Stats,
+    /// The sealed-secrets controller key (`--seal-cert`): enables sealing fixes.
+    pub seal_key: Option<rsa::RsaPublicKey>,
 }
 
 /// Read a file as text; binary and undecodable input becomes a syntax error.
@@ -176,6 +178,7 @@ impl Repo {
             patch_files: built.patch_files,
             schemas,
             stats,
+            seal_key: None,
         };
         repo.app_namespaces = crate::units::application_namespaces(&repo);
         Ok(repo)

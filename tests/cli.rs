@@ -26,7 +26,8 @@ fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-const CLEAN_CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: web-dev\ndata:\n  LOG_LEVEL: info\n";
+const CLEAN_CM: &str =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  LOG_LEVEL: info\n";
 
 #[test]
 fn exit_0_when_clean() {
@@ -366,4 +367,41 @@ fn fix_diff_changes_nothing() {
         .assert()
         .code(0)
         .stdout("");
+}
+
+#[test]
+fn seal_fix_replaces_a_plaintext_secret() {
+    let secret = "# database credentials\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\n  namespace: shop-dev\ntype: Opaque\ndata:\n  password: czNjcjN0\nstringData:\n  user: app\n";
+    let dir = repo(&[("secret.yaml", secret)]);
+    let cert = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seal/test-cert.pem");
+    // Without a certificate there is nothing to fix.
+    ftlint()
+        .arg(dir.path())
+        .args(["--fix", "--diff", "--select", "no-plaintext-secret"])
+        .assert()
+        .code(0)
+        .stdout("");
+    ftlint()
+        .arg(dir.path())
+        .args(["--fix", "--select", "no-plaintext-secret", "--seal-cert"])
+        .arg(&cert)
+        .assert()
+        .code(0);
+    let after = fs::read_to_string(dir.path().join("secret.yaml")).unwrap();
+    assert!(
+        after.starts_with(
+            "# database credentials\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n"
+        ),
+        "{after}"
+    );
+    assert!(
+        after.contains("    password: A") && after.contains("    user: A"),
+        "{after}"
+    );
+    assert!(!after.contains("czNjcjN0"));
+    ftlint()
+        .arg(dir.path())
+        .args(["--seal-cert", "/no/such/cert.pem"])
+        .assert()
+        .code(2);
 }

@@ -52,7 +52,7 @@ pub fn diagnostic_json(repo: &Repo, d: &Diagnostic) -> Value {
         "end_line": r.end.line, "end_column": r.end.column,
         "help": d.help,
         "related": related,
-        "context": {"unit": unit, "units": d.context.units, "env": d.context.env, "object": d.context.object},
+        "context": {"unit": unit, "env": d.context.env, "object": d.context.object},
         "fix": fix_json(repo, d),
     })
 }

@@ -13,9 +13,14 @@ mod ambiguous_value;
 mod deprecated_api;
 mod duplicate_key;
 mod duplicate_resource;
+pub mod images;
 pub mod pipeline;
+pub mod rbac;
 mod schema;
+pub mod secrets;
 mod unknown_kind;
+pub mod wiring;
+pub mod workloads;
 mod yaml_syntax;
 
 /// Where a rule looks.
@@ -149,6 +154,38 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &pipeline::KUSTOMIZE_PATCH_TARGET_MISSING,
     &pipeline::KUSTOMIZE_DEPRECATED_FIELD,
     &pipeline::KUSTOMIZE_UNREFERENCED_FILE,
+    // Secrets
+    &secrets::no_plaintext_secret::NoPlaintextSecret,
+    &secrets::plaintext_credential::PlaintextCredential,
+    &secrets::secret_generator_literal::SecretGeneratorLiteral,
+    &secrets::sealed_secret_invalid::SealedSecretInvalid,
+    // Workloads
+    &workloads::missing_liveness_probe::MissingLivenessProbe,
+    &workloads::missing_readiness_probe::MissingReadinessProbe,
+    &workloads::missing_resources::MissingResources,
+    &workloads::privileged_container::PrivilegedContainer,
+    &workloads::privilege_escalation::PrivilegeEscalation,
+    &workloads::run_as_root::RunAsRoot,
+    &workloads::readonly_root_fs::ReadonlyRootFs,
+    &workloads::host_namespace::HostNamespace,
+    &workloads::sa_token_automount::SaTokenAutomount,
+    &workloads::default_service_account::DefaultServiceAccount,
+    // Images
+    &images::no_latest_tag::NoLatestTag,
+    &images::image_not_pinned::ImageNotPinned,
+    &images::image_registry::ImageRegistry,
+    // Availability and wiring
+    &wiring::missing_pdb::MissingPdb,
+    &wiring::pdb_selector_mismatch::PdbSelectorMismatch,
+    &wiring::hpa_target_missing::HpaTargetMissing,
+    &wiring::service_selector_mismatch::ServiceSelectorMismatch,
+    &wiring::service_port_mismatch::ServicePortMismatch,
+    &wiring::namespace_missing::NamespaceMissing,
+    &wiring::ingress_tls::IngressTls,
+    &wiring::ingress_backend_missing::IngressBackendMissing,
+    // RBAC
+    &rbac::cluster_admin_binding::ClusterAdminBinding,
+    &rbac::rbac_wildcard::RbacWildcard,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

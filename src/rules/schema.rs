@@ -2,6 +2,7 @@ use super::{FileCx, ObjectCx, Rule, RuleMeta, Scope};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::schema::{wiring, SchemaErrorKind, Validation};
 use crate::source::FileKind;
+use crate::yaml::ScalarStyle;
 
 /// The object violates its schema: missing required field, wrong type, unknown
 /// field (strict). Kustomization files are validated too.
@@ -55,6 +56,8 @@ fn push_errors(
             }
             SchemaErrorKind::WrongType { expected, found }
                 if found == "string"
+                    && wiring::node_at(root, &e.path)
+                        .is_some_and(|n| n.style != ScalarStyle::Plain)
                     && (expected.contains("integer")
                         || expected.contains("number")
                         || expected.contains("boolean")) =>

@@ -1,0 +1,394 @@
+//! Secret rules: committed Secrets, credentials in plain text, generators, SealedSecrets.
+
+pub mod no_plaintext_secret;
+pub mod plaintext_credential;
+pub mod sealed_secret_invalid;
+pub mod secret_generator_literal;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// A value that refers to a credential instead of holding one: `$secret-key`
+/// (Argo CD), `${VAR}`, `$(VAR)`, `{{ .Values.x }}`, `<placeholder>`, `%VAR%`.
+pub fn is_reference(v: &str) -> bool {
+    let t = v.trim();
+    t.starts_with('$')
+        || t.contains("${")
+        || t.contains("$(")
+        || t.contains("{{")
+        || (t.starts_with('<') && t.ends_with('>'))
+        || (t.starts_with('%') && t.ends_with('%') && t.len() > 2)
+        || t.starts_with("vault:")
+        || t.starts_with("ref+")
+        || t.starts_with("arn:aws:secretsmanager:")
+        || t.starts_with("arn:aws:ssm:")
+}
+
+/// Obvious placeholders and non-secrets: `changeme`, `xxx`, `true`, `3600`, `/etc/secret/token`.
+pub fn is_placeholder(v: &str) -> bool {
+    let t = v.trim();
+    let lower = t.to_ascii_lowercase();
+    let squashed: String = lower
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    t.is_empty()
+        || t.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '-' | '_' | '#' | '?'))
+        || matches!(
+            squashed.as_str(),
+            "changeme"
+                | "changeit"
+                | "replaceme"
+                | "secret"
+                | "password"
+                | "token"
+                | "todo"
+                | "tbd"
+                | "redacted"
+                | "placeholder"
+                | "none"
+                | "null"
+                | "true"
+                | "false"
+                | "yes"
+                | "no"
+                | "enabled"
+                | "disabled"
+        )
+        || lower.starts_with("your")
+        || lower.starts_with("changeme")
+        || lower.starts_with("replace")
+        || lower.starts_with("dummy")
+        || lower.starts_with("example")
+        || (t.len() < 6 && t.chars().all(|c| c.is_ascii_digit()))
+        || lower.starts_with("insert")
+        || lower.starts_with("enter")
+        || lower.starts_with("set-")
+        || lower.starts_with("set_")
+        // `GOOGLE_API_KEY_VAL`, `INSERT_ETCD_TOKEN`: an upper-case name standing in for a value.
+        || (t.contains('_')
+            && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            && is_credential_key(t))
+        || (t.starts_with('/') && !t.contains(' '))
+        || t.starts_with("./")
+        || t.starts_with("file:")
+        || t.starts_with("env:")
+}
+
+/// Key words that make a key name a credential.
+const CREDENTIAL_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "API_KEY",
+    "ACCESS_KEY",
+    "SECRET_KEY",
+    "PRIVATE_KEY",
+    "PRIVATEKEY",
+    "CLIENT_SECRET",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "AUTH_KEY",
+    "SIGNING_KEY",
+    "ENCRYPTION_KEY",
+    "MASTER_KEY",
+    "WEBHOOK_SECRET",
+];
+
+/// Words after the credential word that make the key describe, not hold, a credential.
+const MODIFIER_WORDS: &[&str] = &[
+    "NAME",
+    "NAMES",
+    "REF",
+    "REFS",
+    "FILE",
+    "FILES",
+    "PATH",
+    "DIR",
+    "LENGTH",
+    "LEN",
+    "MIN",
+    "MAX",
+    "TTL",
+    "EXPIRY",
+    "EXPIRES",
+    "EXPIRATION",
+    "LIFETIME",
+    "TIMEOUT",
+    "DURATION",
+    "AGE",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "HOST",
+    "PORT",
+    "HEADER",
+    "TYPE",
+    "ENABLED",
+    "ENABLE",
+    "DISABLED",
+    "MODE",
+    "ID",
+    "ARN",
+    "KEY_ID",
+    "POLICY",
+    "POLICIES",
+    "PROVIDER",
+    "STORE",
+    "MOUNT",
+    "NAMESPACE",
+    "LOCATION",
+    "RESET",
+    "ROTATION",
+    "ALGORITHM",
+    "ALG",
+    "FORMAT",
+    "REQUIRED",
+    "COMPLEXITY",
+    "STRENGTH",
+    "HASH",
+    "HASHED",
+    "FIELD",
+    "PARAM",
+    "PARAMETER",
+    "SOURCE",
+    "KIND",
+    "VERSION",
+    "PREFIX",
+    "SUFFIX",
+    "SIZE",
+    "COUNT",
+    "ATTEMPTS",
+    "RETRIES",
+    "INTERVAL",
+    "PERIOD",
+    "REFRESH",
+    "AUDIENCE",
+    "ISSUER",
+    "SCOPE",
+    "SCOPES",
+    "USER",
+    "USERNAME",
+    "LABEL",
+    "SELECTOR",
+    "ENV",
+    "VAR",
+    "KEY_NAME",
+    "TEMPLATE",
+    "CACHE",
+    "LIMIT",
+    "BUCKET",
+    "CHARS",
+    "PATTERN",
+    "REGEX",
+    "CHECK",
+    "VALIDATION",
+    "LOOKUP",
+    "ROLE",
+    "ACCOUNT",
+    "REQUIRE",
+    "RULES",
+    "COMMAND",
+    "SECRETS",
+];
+
+/// Split `dbPassword`, `db-password`, `db.password` into `DB`, `PASSWORD`.
+fn words(key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_uppercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Whether a key name says it holds a credential (`DB_PASSWORD`, `clientSecret`),
+/// and not something about one (`PASSWORD_MIN_LENGTH`, `TOKEN_TTL`, `DB_SECRET_NAME`).
+pub fn is_credential_key(key: &str) -> bool {
+    let w = words(key);
+    let mut last_cred = None;
+    for i in 0..w.len() {
+        for len in 1..=2 {
+            if i + len > w.len() {
+                continue;
+            }
+            let joined = w[i..i + len].join("_");
+            let glued = w[i..i + len].concat();
+            if CREDENTIAL_WORDS.contains(&joined.as_str())
+                || CREDENTIAL_WORDS.contains(&glued.as_str())
+            {
+                last_cred = Some(i + len);
+            }
+        }
+    }
+    let Some(end) = last_cred else { return false };
+    !w[end..]
+        .iter()
+        .any(|m| MODIFIER_WORDS.contains(&m.as_str()))
+        && !w[..end].iter().any(|m| {
+            matches!(
+                m.as_str(),
+                "NUM" | "MIN" | "MAX" | "USE" | "IS" | "HAS" | "NO" | "SKIP" | "ENABLE" | "DISABLE"
+            )
+        })
+}
+
+/// A recognised credential inside a value: what it is and the byte range of it.
+pub struct Found {
+    pub what: &'static str,
+    pub start: usize,
+    pub end: usize,
+}
+
+fn detectors() -> &'static [(&'static str, Regex, usize)] {
+    static D: OnceLock<Vec<(&'static str, Regex, usize)>> = OnceLock::new();
+    D.get_or_init(|| {
+        [
+            (
+                "a private key",
+                r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----",
+                0,
+            ),
+            ("an AWS access key id", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", 0),
+            ("a Slack token", r"\bxox[baprs]-[0-9A-Za-z-]{10,}", 0),
+            (
+                "a Slack webhook URL",
+                r"https://hooks\.slack\.com/services/T[0-9A-Za-z]+/B[0-9A-Za-z]+/[0-9A-Za-z]{16,}",
+                0,
+            ),
+            (
+                "a GitHub token",
+                r"\b(gh[pousr]_[0-9A-Za-z]{36,}|github_pat_[0-9A-Za-z_]{40,})",
+                0,
+            ),
+            ("a GitLab token", r"\bglpat-[0-9A-Za-z_-]{20,}", 0),
+            (
+                "a JWT",
+                r"\beyJ[0-9A-Za-z_-]{8,}\.eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{16,}",
+                0,
+            ),
+            (
+                "a URL with a password",
+                r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\x22]+:([^\s/@'\x22]+)@[^\s/'\x22]+",
+                1,
+            ),
+            (
+                "an AWS secret access key",
+                r"(?i)aws_?secret_?access_?key[\x22']?\s*[:=]\s*[\x22']?([0-9A-Za-z/+]{40})\b",
+                1,
+            ),
+        ]
+        .into_iter()
+        .map(|(w, r, g)| (w, Regex::new(r).expect("detector regex"), g))
+        .collect()
+    })
+}
+
+/// Credentials recognised by their shape anywhere in `text`.
+pub fn detect(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    for (what, re, group) in detectors() {
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.get(*group) else { continue };
+            if *group > 0 && (is_reference(m.as_str()) || is_placeholder(m.as_str())) {
+                continue;
+            }
+            out.push(Found {
+                what,
+                start: m.start(),
+                end: m.end(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_keys() {
+        for k in [
+            "DB_PASSWORD",
+            "dbPassword",
+            "client-secret",
+            "GITHUB_TOKEN",
+            "API_KEY",
+            "apiKey",
+            "SECRET_KEY_BASE",
+            "JWT_SECRET",
+            "aws_secret_access_key",
+            "REDIS_PASS",
+        ] {
+            assert!(is_credential_key(k), "{k}");
+        }
+        for k in [
+            "PASSWORD_MIN_LENGTH",
+            "TOKEN_TTL",
+            "DB_SECRET_NAME",
+            "TLS_SECRET_REF",
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "LOG_LEVEL",
+            "SECRET_ARN",
+            "PASSWORD_USER",
+            "bypass",
+            "compass",
+            "USE_TOKEN",
+            "tokenizer",
+        ] {
+            assert!(!is_credential_key(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn references_and_placeholders() {
+        for v in [
+            "$slack-token",
+            "${DB_PASSWORD}",
+            "$(TOKEN)",
+            "{{ .Values.pw }}",
+            "<your-token>",
+        ] {
+            assert!(is_reference(v), "{v}");
+        }
+        for v in ["", "changeme", "xxxx", "true", "12", "/etc/secret/token"] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        assert!(!is_placeholder("s3cr3t-Pa55"));
+    }
+
+    #[test]
+    fn detectors_find_shapes() {
+        let d = detect("postgres://app:hunter22@db:5432/app");
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            &"postgres://app:hunter22@db:5432/app"[d[0].start..d[0].end],
+            "hunter22"
+        );
+        assert!(detect("postgres://app:${PW}@db").is_empty());
+        assert_eq!(detect("AKIAIOSFODNN7EXAMPLE").len(), 1);
+        assert!(detect("https://example.com/path").is_empty());
+    }
+}

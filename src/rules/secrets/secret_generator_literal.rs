@@ -1,0 +1,91 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{FileCx, Rule, RuleMeta, Scope};
+use crate::source::FileKind;
+use crate::yaml::Node;
+
+/// A kustomization's `secretGenerator` takes `literals`, or `files`/`envs`
+/// that are committed to the repository: the secret is in git in plain text.
+///
+/// `files`/`envs` that are not in the repository (ignored, produced by CI)
+/// pass; literals that are only substitution references (`${VAR}`) pass too.
+pub struct SecretGeneratorLiteral;
+
+static META: RuleMeta = RuleMeta::new(
+    "secret-generator-literal",
+    Severity::Error,
+    Scope::File,
+    "Kustomize `secretGenerator` with literals or files committed to the repo",
+);
+
+fn file_part(item: &str) -> &str {
+    // `files: [key=path]` or `[path]`
+    item.split_once('=').map(|(_, p)| p).unwrap_or(item).trim()
+}
+
+impl Rule for SecretGeneratorLiteral {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check_file(&self, cx: &FileCx, out: &mut Vec<Diagnostic>) {
+        if cx.file.kind != FileKind::Kustomization {
+            return;
+        }
+        let Some(doc) = cx.file.parsed.documents.first() else {
+            return;
+        };
+        let dir = cx.file.abs.parent();
+        for g in doc
+            .root
+            .get("secretGenerator")
+            .map(Node::items)
+            .unwrap_or(&[])
+        {
+            let name = g.str_at(&["name"]).unwrap_or("?");
+            for key in ["literals", "files", "envs", "env"] {
+                let Some(entry) = g.entry(key) else { continue };
+                let items: Vec<&Node> = if key == "env" {
+                    vec![&entry.value]
+                } else {
+                    entry.value.items().iter().collect()
+                };
+                let committed: Vec<&str> = items
+                    .iter()
+                    .filter_map(|n| n.as_str())
+                    .filter(|s| {
+                        if key == "literals" {
+                            s.split_once('=').is_some_and(|(_, v)| {
+                                !v.trim().is_empty() && !super::is_reference(v)
+                            })
+                        } else {
+                            dir.is_some_and(|d| d.join(file_part(s)).is_file())
+                        }
+                    })
+                    .collect();
+                if committed.is_empty() {
+                    continue;
+                }
+                let what = if key == "literals" {
+                    let keys: Vec<String> = committed
+                        .iter()
+                        .map(|s| format!("`{}`", s.split_once('=').map(|(k, _)| k).unwrap_or(s)))
+                        .collect();
+                    format!("literal values for {}", keys.join(", "))
+                } else {
+                    let files: Vec<String> = committed
+                        .iter()
+                        .map(|s| format!("`{}`", file_part(s)))
+                        .collect();
+                    format!("committed file {}", files.join(", "))
+                };
+                out.push(
+                    Diagnostic::new(
+                        entry.key.span,
+                        format!("secretGenerator `{name}` builds a Secret from {what}"),
+                    )
+                    .with_help("generate the Secret outside git: SealedSecret, ExternalSecret, or a file ignored by git and produced by CI"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Availability and wiring rules: cross-object checks within a render unit.
+
+pub mod hpa_target_missing;
+pub mod ingress_backend_missing;
+pub mod ingress_tls;
+pub mod missing_pdb;
+pub mod namespace_missing;
+pub mod pdb_selector_mismatch;
+pub mod service_port_mismatch;
+pub mod service_selector_mismatch;
+
+use crate::diagnostic::{Context, Diagnostic};
+use crate::model::{Object, Unit, UnitKind};
+use crate::rules::UnitCx;
+use crate::yaml::Node;
+
+/// A pod template in a unit: built-in workloads, and any object with
+/// `spec.template.metadata` and containers (Argo Rollouts and the like).
+pub struct Template<'a> {
+    pub object: &'a Object,
+    pub labels: Vec<(&'a str, String)>,
+    pub pod: &'a Node,
+}
+
+pub fn templates(unit: &Unit) -> Vec<Template<'_>> {
+    templates_of(unit.objects.iter())
+}
+
+/// Objects a unit's references may resolve to. A Kustomize unit is deployed
+/// as a whole, so its own objects; a directory of plain manifests is often
+/// one part of a set applied together, so every plain unit's objects.
+pub fn reachable<'a>(cx: &UnitCx<'a>) -> Vec<&'a Object> {
+    if cx.unit.kind == UnitKind::Kustomize {
+        return cx.unit.objects.iter().collect();
+    }
+    let mut out: Vec<&Object> = cx.unit.objects.iter().collect();
+    for u in &cx.repo.units {
+        if u.kind == UnitKind::Plain && u.id != cx.unit.id {
+            out.extend(u.objects.iter());
+        }
+    }
+    out
+}
+
+pub fn templates_of<'a>(objects: impl Iterator<Item = &'a Object>) -> Vec<Template<'a>> {
+    let mut out = Vec::new();
+    for o in objects {
+        let (meta, pod) = match o.pod_spec() {
+            Some(pod) => (o.pod_template_metadata(), pod),
+            None => match o.root.path(&["spec", "template", "spec"]) {
+                Some(pod) if pod.get("containers").is_some() => {
+                    (o.root.path(&["spec", "template", "metadata"]), pod)
+                }
+                _ => continue,
+            },
+        };
+        let labels = meta
+            .and_then(|m| m.get("labels"))
+            .map(Node::entries)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|e| Some((e.key.name.as_str(), e.value.scalar_text()?)))
+            .collect();
+        out.push(Template {
+            object: o,
+            labels,
+            pod,
+        });
+    }
+    out
+}
+
+fn label<'a>(labels: &'a [(&str, String)], key: &str) -> Option<&'a str> {
+    labels
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A plain map selector (Service `spec.selector`) against labels.
+pub fn map_selects(selector: &Node, labels: &[(&str, String)]) -> bool {
+    selector
+        .entries()
+        .iter()
+        .all(|e| label(labels, &e.key.name) == e.value.scalar_text().as_deref())
+}
+
+/// A LabelSelector (matchLabels and matchExpressions) against labels.
+/// `None` when the selector cannot be read (templated, malformed).
+pub fn label_selector_selects(selector: &Node, labels: &[(&str, String)]) -> Option<bool> {
+    if let Some(ml) = selector.get("matchLabels") {
+        if !map_selects(ml, labels) {
+            return Some(false);
+        }
+    }
+    for expr in selector
+        .get("matchExpressions")
+        .map(Node::items)
+        .unwrap_or(&[])
+    {
+        let key = expr.str_at(&["key"])?;
+        let values: Vec<String> = expr
+            .get("values")
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(Node::scalar_text)
+            .collect();
+        let have = label(labels, key);
+        let ok = match expr.str_at(&["operator"])? {
+            "In" => have.is_some_and(|h| values.iter().any(|v| v == h)),
+            "NotIn" => have.is_none_or(|h| !values.iter().any(|v| v == h)),
+            "Exists" => have.is_some(),
+            "DoesNotExist" => have.is_none(),
+            _ => return None,
+        };
+        if !ok {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// Objects without a namespace take the one they are applied to: compatible with any.
+pub fn same_namespace(a: &Object, b: &Object) -> bool {
+    a.namespace.is_none() || b.namespace.is_none() || a.namespace == b.namespace
+}
+
+/// Built-in API groups, and custom kinds known not to create pods. A unit with
+/// any other custom kind may get pods from an operator: selector rules stay quiet.
+const BUILTIN_GROUPS: &[&str] = &[
+    "",
+    "apps",
+    "batch",
+    "policy",
+    "autoscaling",
+    "networking.k8s.io",
+    "rbac.authorization.k8s.io",
+    "storage.k8s.io",
+    "apiextensions.k8s.io",
+    "admissionregistration.k8s.io",
+    "scheduling.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "node.k8s.io",
+    "certificates.k8s.io",
+    "apiregistration.k8s.io",
+    "gateway.networking.k8s.io",
+    "kustomize.config.k8s.io",
+    "cert-manager.io",
+    "bitnami.com",
+    "external-secrets.io",
+    "source.toolkit.fluxcd.io",
+    "notification.toolkit.fluxcd.io",
+    "image.toolkit.fluxcd.io",
+    "networking.istio.io",
+    "security.istio.io",
+    "traefik.io",
+    "traefik.containo.us",
+    "cloud.google.com",
+    "networking.gke.io",
+    "elbv2.k8s.aws",
+    "keda.sh",
+    "flagger.app",
+];
+const NON_POD_KINDS: &[&str] = &[
+    "ServiceMonitor",
+    "PodMonitor",
+    "PrometheusRule",
+    "Probe",
+    "Application",
+    "AppProject",
+    "ApplicationSet",
+    "AnalysisTemplate",
+    "ClusterAnalysisTemplate",
+    "VerticalPodAutoscaler",
+];
+
+pub fn may_have_operator_pods(unit: &Unit) -> bool {
+    unit.objects.iter().any(|o| {
+        !BUILTIN_GROUPS.contains(&o.group())
+            && !NON_POD_KINDS.contains(&o.kind.as_str())
+            && o.root
+                .path(&["spec", "template", "spec", "containers"])
+                .is_none()
+    })
+}
+
+/// Whether selector rules can judge `object`'s namespace in this unit: it holds
+/// pod templates there and no operator may add pods.
+pub fn judgeable(unit: &Unit, templates: &[Template], object: &Object) -> bool {
+    templates.iter().any(|t| same_namespace(t.object, object)) && !may_have_operator_pods(unit)
+}
+
+/// Fill in the context a unit-scope finding needs for env scoping and suppression.
+pub fn in_context(cx: &UnitCx, object: &Object, d: Diagnostic) -> Diagnostic {
+    let mut d = d;
+    d.context = Context {
+        units: vec![cx.unit.name().to_string()],
+        env: cx.env_of(object),
+        object: Some(object.display_id()),
+    };
+    d
+}

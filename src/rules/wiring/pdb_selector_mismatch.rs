@@ -1,0 +1,59 @@
+use super::{
+    in_context, judgeable, label_selector_selects, reachable, same_namespace, templates,
+    templates_of,
+};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
+
+/// A PodDisruptionBudget selects no pod template of its unit.
+///
+/// Quiet when the unit has no pod templates in the PDB's namespace, or holds
+/// custom resources whose operators may create the pods.
+pub struct PdbSelectorMismatch;
+
+static META: RuleMeta = RuleMeta::new(
+    "pdb-selector-mismatch",
+    Severity::Error,
+    Scope::Unit,
+    "a PDB selects no pods",
+);
+
+impl Rule for PdbSelectorMismatch {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
+        let own = templates(cx.unit);
+        let ts = templates_of(reachable(cx).into_iter());
+        for p in cx
+            .unit
+            .objects
+            .iter()
+            .filter(|o| o.kind == "PodDisruptionBudget")
+        {
+            let Some(sel) = p.root.path(&["spec", "selector"]) else {
+                continue;
+            };
+            if !judgeable(cx.unit, &own, p) {
+                continue;
+            }
+            let matched = ts.iter().any(|t| {
+                same_namespace(t.object, p)
+                    && label_selector_selects(sel, &t.labels).unwrap_or(true)
+            });
+            if matched {
+                continue;
+            }
+            let d = Diagnostic::new(
+                sel.span,
+                format!(
+                    "PodDisruptionBudget `{}` selects no pod template in this unit",
+                    p.name
+                ),
+            )
+            .with_help("make the selector match the workload's pod template labels");
+            out.push(in_context(cx, p, d));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+use super::describe;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Object;
+use crate::rules::{ObjectCx, Rule, RuleMeta, Scope};
+
+/// The pod mounts a ServiceAccount token without saying it needs one.
+///
+/// Passes when the pod sets `automountServiceAccountToken` (false, or true as
+/// an explicit statement that it needs the token), or when its ServiceAccount,
+/// found in the same render unit or elsewhere in the repository, sets it false.
+pub struct SaTokenAutomount;
+
+static META: RuleMeta = RuleMeta::new(
+    "sa-token-automount",
+    Severity::Warning,
+    Scope::Object,
+    "the pod mounts a ServiceAccount token without needing one (`automountServiceAccountToken` not false on pod or its ServiceAccount)",
+);
+
+fn same_ns(a: &Option<String>, b: &Option<String>) -> bool {
+    a.is_none() || b.is_none() || a == b
+}
+
+impl Rule for SaTokenAutomount {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check_object(&self, cx: &ObjectCx, out: &mut Vec<Diagnostic>) {
+        let o = cx.object;
+        let Some(pod) = o.pod_spec() else { return };
+        if pod
+            .get("automountServiceAccountToken")
+            .is_some_and(|v| v.as_bool().is_some())
+        {
+            return;
+        }
+        let sa_node = pod
+            .get("serviceAccountName")
+            .or_else(|| pod.get("serviceAccount"))
+            .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()));
+        let sa_name = sa_node.and_then(|n| n.as_str()).unwrap_or("default");
+        let is_sa = |x: &&Object| {
+            x.kind == "ServiceAccount" && x.name == sa_name && same_ns(&x.namespace, &o.namespace)
+        };
+        // The ServiceAccount in the same file, else the unit, else anywhere in the repo.
+        let sa = cx
+            .unit
+            .objects
+            .iter()
+            .filter(|x| x.file == o.file)
+            .find(is_sa)
+            .or_else(|| cx.unit.objects.iter().find(is_sa))
+            .or_else(|| cx.repo.objects().map(|(_, x)| x).find(is_sa));
+        if let Some(sa) = sa {
+            if sa
+                .root
+                .get("automountServiceAccountToken")
+                .and_then(|v| v.as_bool())
+                == Some(false)
+            {
+                return;
+            }
+        }
+        let mut d = Diagnostic::new(
+            sa_node.map(|n| n.span).unwrap_or(o.anchor_span()),
+            format!(
+                "{} mounts the token of ServiceAccount `{sa_name}` without setting automountServiceAccountToken",
+                describe(o)
+            ),
+        )
+        .with_help("set automountServiceAccountToken: false on the pod or its ServiceAccount (or true on the pod if it calls the Kubernetes API)");
+        if let Some(sa) = sa {
+            d = d.with_related(
+                sa.anchor_span(),
+                "ServiceAccount does not set automountServiceAccountToken: false",
+            );
+        }
+        out.push(d);
+    }
+}
