@@ -2,6 +2,7 @@
 //!
 //! Pipeline: discover → parse → index/render (units) → rules → suppress → report/fix.
 
+pub mod argocd;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

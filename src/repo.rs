@@ -40,6 +40,8 @@ pub struct Repo {
     /// Files only used as Kustomize patches: partial objects, never validated alone.
     pub patch_files: Vec<FileId>,
     pub stats: Stats,
+    /// The Argo CD model (Applications, AppProjects, ...), built on first use.
+    pub argocd: std::sync::OnceLock<crate::argocd::Model>,
 }
 
 /// Read a file as text; binary and undecodable input becomes a syntax error.
@@ -168,8 +170,9 @@ impl Repo {
             build_diagnostics: built.diagnostics,
             patch_files: built.patch_files,
             stats,
+            argocd: std::sync::OnceLock::new(),
         };
-        repo.app_namespaces = crate::units::application_namespaces(&repo);
+        repo.app_namespaces = crate::argocd::application_namespaces(&repo);
         Ok(repo)
     }
 
