@@ -293,8 +293,8 @@ impl Project {
         any
     }
 
-    /// Argo CD's `isDestinationMatched`. `None` when it depends on the server
-    /// a cluster name resolves to, which is not known offline.
+    /// Argo CD's `isDestinationMatched`. `None` when the answer depends on
+    /// the server a cluster name resolves to, which is not known offline.
     pub fn destination_permitted(
         &self,
         server: Option<&str>,
@@ -306,15 +306,29 @@ impl Project {
             _ => None,
         });
         let name = name.filter(|n| !n.is_empty());
-        if server.is_none()
-            && name.is_some()
-            && self.destinations.iter().any(|d| {
-                d.name.as_deref().unwrap_or("").is_empty()
-                    && d.server.as_deref().is_some_and(|s| s != "*")
-            })
-        {
-            return None;
+        match server {
+            Some(s) => Some(self.destination_matched(Some(s), name, namespace, false)),
+            None => {
+                // The name resolves to an unknown server: decide only when
+                // assuming it matches every allowed server still says no.
+                let optimistic = self.destination_matched(None, name, namespace, true);
+                let pessimistic = self.destination_matched(None, name, namespace, false);
+                match (optimistic, pessimistic) {
+                    (false, _) => Some(false),
+                    (true, true) => Some(true),
+                    _ => None,
+                }
+            }
         }
+    }
+
+    fn destination_matched(
+        &self,
+        server: Option<&str>,
+        name: Option<&str>,
+        namespace: &str,
+        assume_server: bool,
+    ) -> bool {
         let mut any = false;
         let mut no_deny = true;
         for d in &self.destinations {
@@ -322,7 +336,10 @@ impl Project {
             let iserver = d.server.as_deref().unwrap_or("");
             let ins = d.namespace.as_deref().unwrap_or("");
             let name_m = name.is_some_and(|n| glob::match_negatable(iname, n, &[]));
-            let server_m = server.is_some_and(|s| glob::match_negatable(iserver, s, &[]));
+            let server_m = match server {
+                Some(s) => glob::match_negatable(iserver, s, &[]),
+                None => assume_server && !iserver.is_empty() && !glob::is_deny(iserver),
+            };
             let ns_m = glob::match_negatable(ins, namespace, &[]);
             if (server_m || name_m) && ns_m {
                 any = true;
@@ -333,7 +350,7 @@ impl Project {
                 no_deny = false;
             }
         }
-        Some(any && no_deny)
+        any && no_deny
     }
 }
 
