@@ -195,7 +195,7 @@ fn needs(o: &Object) -> Vec<(Need, String, Span)> {
             None,
         );
     }
-    if o.kind != "Namespace" {
+    if !cluster_scoped(o) {
         if let Some(ns) = o.root.path(&["metadata", "namespace"]) {
             push_name(&mut out, Need::Namespace, Some(ns), None);
         }
@@ -216,6 +216,35 @@ fn needs(o: &Object) -> Vec<(Need, String, Span)> {
         );
     }
     out
+}
+
+/// Built-in cluster-scoped kinds: a namespace on them (set by a renderer)
+/// is not a dependency.
+fn cluster_scoped(o: &Object) -> bool {
+    matches!(
+        o.kind.as_str(),
+        "Namespace"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "PriorityClass"
+            | "IngressClass"
+            | "RuntimeClass"
+            | "CSIDriver"
+            | "APIService"
+            | "ValidatingWebhookConfiguration"
+            | "MutatingWebhookConfiguration"
+            | "ClusterIssuer"
+            | "ClusterSecretStore"
+    )
+}
+
+/// A ServiceAccount token Secret follows its ServiceAccount: the wave policy
+/// for Secrets does not apply to it.
+fn is_sa_token(o: &Object) -> bool {
+    o.kind == "Secret" && o.root.str_at(&["type"]) == Some("kubernetes.io/service-account-token")
 }
 
 fn is_hook(o: &Object) -> bool {
@@ -305,7 +334,7 @@ impl Rule for SyncWaveOrder {
         // The configured wave policy.
         for o in &objs {
             let (w, span) = wave(o);
-            if span.is_none() && apps.is_empty() {
+            if (span.is_none() && apps.is_empty()) || is_sa_token(o) {
                 continue;
             }
             if let (Some(n), Some(_)) = (o.annotation(SYNC_WAVE), span) {
