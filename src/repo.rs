@@ -44,6 +44,8 @@ pub struct Repo {
     pub stats: Stats,
     /// The sealed-secrets controller key (`--seal-cert`): enables sealing fixes.
     pub seal_key: Option<rsa::RsaPublicKey>,
+    /// The Argo CD model (Applications, AppProjects, ...), built on first use.
+    pub argocd: std::sync::OnceLock<crate::argocd::Model>,
 }
 
 /// Read a file as text; binary and undecodable input becomes a syntax error.
@@ -179,8 +181,9 @@ impl Repo {
             schemas,
             stats,
             seal_key: None,
+            argocd: std::sync::OnceLock::new(),
         };
-        repo.app_namespaces = crate::units::application_namespaces(&repo);
+        repo.app_namespaces = crate::argocd::application_namespaces(&repo);
         Ok(repo)
     }
 

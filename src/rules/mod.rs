@@ -10,6 +10,7 @@ use crate::repo::Repo;
 use crate::source::SourceFile;
 
 mod ambiguous_value;
+mod argocd;
 mod deprecated_api;
 mod duplicate_key;
 mod duplicate_resource;
@@ -186,6 +187,20 @@ pub static REGISTRY: &[&dyn Rule] = &[
     // RBAC
     &rbac::cluster_admin_binding::ClusterAdminBinding,
     &rbac::rbac_wildcard::RbacWildcard,
+    &argocd::hpa_replicas_drift::HpaReplicasDrift,
+    &argocd::sync_wave_order::SyncWaveOrder,
+    &argocd::sync_wave_invalid::SyncWaveInvalid,
+    &argocd::path_missing::PathMissing,
+    &argocd::project_missing::ProjectMissing,
+    &argocd::project_violation::ProjectViolation,
+    &argocd::default_project::DefaultProject,
+    &argocd::namespace_mismatch::NamespaceMismatch,
+    &argocd::prod_auto_sync::ProdAutoSync,
+    &argocd::sync_retry::SyncRetry,
+    &argocd::cluster_resource_wildcard::ClusterResourceWildcard,
+    &argocd::notifications_ref::NotificationsRef,
+    &argocd::rbac_default::RbacDefault,
+    &argocd::rbac_policy::RbacPolicy,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -1,0 +1,44 @@
+use crate::argocd::model;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
+
+/// The Application uses the `default` AppProject, which permits everything.
+pub struct DefaultProject;
+
+static META: RuleMeta = RuleMeta::new(
+    "argocd-default-project",
+    Severity::Warning,
+    Scope::Repo,
+    "the Application uses project `default` (error in prod)",
+);
+
+impl Rule for DefaultProject {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
+        let m = model(cx.repo);
+        let mut once = super::Once::default();
+        for app in &m.apps {
+            if app.project_name() != "default" {
+                continue;
+            }
+            let span = app.project.as_ref().map(|p| p.span).unwrap_or(app.anchor);
+            if !once.first(app, span) {
+                continue;
+            }
+            let mut d = super::app_finding(
+                m,
+                app,
+                span,
+                format!("{} uses the `default` AppProject, which allows any source, destination and resource", app.describe(m)),
+            )
+            .with_help("create an AppProject that restricts sourceRepos, destinations and cluster resources");
+            if app.env.as_deref() == Some("prod") {
+                d = d.with_severity(Severity::Error);
+            }
+            out.push(d);
+        }
+    }
+}

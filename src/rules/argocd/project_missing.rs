@@ -1,0 +1,51 @@
+use crate::argocd::{model, templated};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
+
+/// An Application names an AppProject that is not defined in the repository.
+pub struct ProjectMissing;
+
+static META: RuleMeta = RuleMeta::new(
+    "argocd-project-missing",
+    Severity::Error,
+    Scope::Repo,
+    "an Application names an AppProject that is not defined (other than `default`)",
+);
+
+impl Rule for ProjectMissing {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
+        let m = model(cx.repo);
+        let mut once = super::Once::default();
+        for app in &m.apps {
+            let Some(p) = &app.project else { continue };
+            let name = app.project_name();
+            if name == "default" || templated(name) || m.project(name).is_some() {
+                continue;
+            }
+            if !once.first(app, p.span) {
+                continue;
+            }
+            let known: Vec<&str> = m.projects.iter().map(|p| p.name.as_str()).collect();
+            let mut d = super::app_finding(
+                m,
+                app,
+                p.span,
+                format!(
+                    "{} uses AppProject `{name}`, which is not defined in this repository",
+                    app.describe(m)
+                ),
+            );
+            d = match crate::suggest::did_you_mean(name, known.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => {
+                    d.with_help("define the AppProject in the repository, or use an existing one")
+                }
+            };
+            out.push(d);
+        }
+    }
+}

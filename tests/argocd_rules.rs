@@ -1,0 +1,289 @@
+//! Argo CD rules: one `bad` and one `good` fixture repository per rule
+//! (`tests/fixtures/<id>/{bad,good}`), short output snapshotted; plus the
+//! fixes, the secondary locations and the git-remote detection.
+
+use std::path::{Path, PathBuf};
+
+use ftlint::config::{self, Config};
+use ftlint::diagnostic::Diagnostic;
+use ftlint::engine::{self, Selection};
+use ftlint::repo::Repo;
+use ftlint::report::{self, Format};
+
+const RULES: &[&str] = &[
+    "hpa-replicas-drift",
+    "sync-wave-order",
+    "sync-wave-invalid",
+    "argocd-path-missing",
+    "argocd-project-missing",
+    "argocd-project-violation",
+    "argocd-default-project",
+    "argocd-namespace-mismatch",
+    "argocd-prod-auto-sync",
+    "argocd-sync-retry",
+    "argocd-cluster-resource-wildcard",
+    "argocd-notifications-ref",
+    "argocd-rbac-default",
+    "argocd-rbac-policy",
+];
+
+fn fixture(id: &str, kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(id)
+        .join(kind)
+}
+
+fn load(root: &Path) -> Repo {
+    let known: Vec<&str> = ftlint::rules::all_ids().collect();
+    let cfg_path = root.join(".ftlint.yaml");
+    let config = if cfg_path.exists() {
+        Config::load(&cfg_path, &known).unwrap()
+    } else {
+        Config::default()
+    };
+    Repo::load(root, &[root.to_path_buf()], config, None, 1).unwrap()
+}
+
+fn lint(repo: &Repo, id: &str) -> Vec<Diagnostic> {
+    let selection = Selection {
+        select: Some(config::build_globset(&[id.to_string()]).unwrap()),
+        ignore: None,
+    };
+    engine::lint(repo, &selection, None).diagnostics
+}
+
+fn short(repo: &Repo, diags: &[Diagnostic]) -> String {
+    let summary = report::Summary::new(repo, diags, 0);
+    let opts = report::Options {
+        color: false,
+        timing: false,
+    };
+    report::render(Format::Short, repo, diags, &summary, &opts)
+}
+
+#[test]
+fn every_rule_has_fixtures_that_fire_and_stay_quiet() {
+    for id in RULES {
+        let bad = load(&fixture(id, "bad"));
+        let diags = lint(&bad, id);
+        assert!(!diags.is_empty(), "{id}: bad fixture produced nothing");
+        assert!(diags.iter().all(|d| d.rule == *id));
+        insta::assert_snapshot!(format!("{id}__bad"), short(&bad, &diags));
+        let good = load(&fixture(id, "good"));
+        let diags = lint(&good, id);
+        assert!(
+            diags.is_empty(),
+            "{id}: good fixture produced:\n{}",
+            short(&good, &diags)
+        );
+    }
+}
+
+fn related_labels(d: &Diagnostic) -> Vec<&str> {
+    d.related.iter().map(|r| r.message.as_str()).collect()
+}
+
+#[test]
+fn hpa_drift_names_application_and_hpa() {
+    let repo = load(&fixture("hpa-replicas-drift", "bad"));
+    let diags = lint(&repo, "hpa-replicas-drift");
+    // web: no entry, sets replicas; api: entry without `group: apps`; worker:
+    // jq entry but sets replicas without RespectIgnoreDifferences.
+    assert_eq!(diags.len(), 3, "{}", short(&repo, &diags));
+    for d in &diags {
+        let labels = related_labels(d);
+        assert!(
+            labels.iter().any(|l| l.starts_with("Application ")),
+            "{labels:?}"
+        );
+        assert!(labels
+            .iter()
+            .any(|l| l.starts_with("scaled by HorizontalPodAutoscaler")));
+        assert!(d.context.object.as_deref().unwrap().contains("Deployment"));
+    }
+    let web = diags
+        .iter()
+        .find(|d| d.message.contains("Deployment web "))
+        .unwrap();
+    assert!(web.message.contains("RespectIgnoreDifferences=true"));
+    let api = diags
+        .iter()
+        .find(|d| d.message.contains("Deployment api "))
+        .unwrap();
+    assert!(!api.message.contains("RespectIgnoreDifferences"));
+    assert!(related_labels(api)
+        .iter()
+        .any(|l| l.contains("group must be `apps`")));
+    let worker = diags
+        .iter()
+        .find(|d| d.message.contains("Deployment worker "))
+        .unwrap();
+    assert!(worker.message.contains("only in the diff"));
+}
+
+/// Copy a fixture to a temporary directory (fixes are written there).
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_tree(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Apply the fixes of `id` on a copy of its bad fixture; snapshot the edited
+/// files; check that the rule is then quiet and a second round changes nothing.
+fn fix_round_trip(id: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(id, "bad"), dir.path());
+    let repo = load(dir.path());
+    let diags = lint(&repo, id);
+    let planned = ftlint::fix::plan(&repo, &diags, false);
+    assert!(!planned.files.is_empty(), "{id}: no fix");
+    let mut shown = String::new();
+    for (file, text) in &planned.files {
+        shown.push_str(&format!("=== {}\n{text}", repo.sources.path(*file)));
+    }
+    insta::assert_snapshot!(format!("{id}__fixed"), shown);
+    ftlint::fix::write(&repo, &planned).unwrap();
+    let again = load(dir.path());
+    let left = lint(&again, id);
+    assert!(left.is_empty(), "{id} after fix:\n{}", short(&again, &left));
+    let dup = lint(&again, "duplicate-key");
+    assert!(dup.is_empty(), "fix duplicated a key");
+    assert!(ftlint::fix::plan(&again, &left, false).files.is_empty());
+}
+
+#[test]
+fn hpa_drift_fix_adds_entries_and_respect_option() {
+    fix_round_trip("hpa-replicas-drift");
+}
+
+#[test]
+fn sync_retry_fix_adds_retry() {
+    fix_round_trip("argocd-sync-retry");
+}
+
+#[test]
+fn secret_in_later_wave_than_its_consumer() {
+    let repo = load(&fixture("sync-wave-order", "bad"));
+    let diags = lint(&repo, "sync-wave-order");
+    let d = diags
+        .iter()
+        .find(|d| {
+            d.message
+                .starts_with("Secret db-credentials syncs in wave 2")
+        })
+        .expect("secret finding");
+    assert!(d.message.contains("Deployment web (wave 1)"));
+    assert!(related_labels(d)
+        .iter()
+        .any(|l| l.contains("deployed by Application web")));
+    assert_eq!(repo.sources.text(d.span), "\"2\"");
+}
+
+#[test]
+fn appset_list_element_with_missing_directory() {
+    let repo = load(&fixture("argocd-path-missing", "bad"));
+    let diags = lint(&repo, "argocd-path-missing");
+    let appset: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.message.starts_with("ApplicationSet web "))
+        .collect();
+    assert_eq!(appset.len(), 1, "{}", short(&repo, &diags));
+    let d = appset[0];
+    assert!(d.message.contains("apps/web/overlays/prd"));
+    // Exactly the element is the primary location.
+    assert_eq!(repo.sources.text(d.span), "env: prd");
+    assert!(related_labels(d).iter().any(|l| l == &"ApplicationSet web"));
+    // The git directory generator (Go template) is expanded too.
+    assert!(diags
+        .iter()
+        .any(|d| d.message.contains("services/search/overlays/prod")));
+    let m = ftlint::argocd::model(&repo);
+    assert_eq!(
+        m.skipped_generators, 1,
+        "the clusters generator is skipped and counted"
+    );
+}
+
+#[test]
+fn destination_outside_project_namespaces() {
+    let repo = load(&fixture("argocd-project-violation", "bad"));
+    let diags = lint(&repo, "argocd-project-violation");
+    let d = diags
+        .iter()
+        .find(|d| d.message.contains("destination namespace `kube-system`"))
+        .expect("destination finding");
+    assert!(related_labels(d).iter().any(|l| l == &"AppProject team"));
+    assert!(diags
+        .iter()
+        .any(|d| d.message.contains("cluster staging-eu")));
+    assert!(diags.iter().any(|d| d.message.contains("other-org/api")));
+}
+
+#[test]
+fn undefined_notification_template() {
+    let repo = load(&fixture("argocd-notifications-ref", "bad"));
+    let diags = lint(&repo, "argocd-notifications-ref");
+    let d = diags
+        .iter()
+        .find(|d| d.message.contains("sends template `app-deploy`"))
+        .expect("template finding");
+    assert_eq!(repo.sources.text(d.span), "app-deploy");
+    assert!(d.message.contains("did you mean `app-deployed`"));
+}
+
+#[test]
+fn ssh_remote_matches_https_repo_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::write(
+        root.join(".git/config"),
+        "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:Example/GitOps.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("argocd")).unwrap();
+    std::fs::write(
+        root.join("argocd/app.yaml"),
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/example/gitops\n    path: apps/missing\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: other\nspec:\n  source:\n    repoURL: https://github.com/example/other\n    path: apps/missing\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n",
+    )
+    .unwrap();
+    let repo = load(root);
+    let m = ftlint::argocd::model(&repo);
+    assert_eq!(m.this_repo_from, "git remote");
+    assert_eq!(m.this_repo, vec!["github.com/example/gitops".to_string()]);
+    let diags = lint(&repo, "argocd-path-missing");
+    assert_eq!(diags.len(), 1, "{}", short(&repo, &diags));
+    assert!(diags[0].message.contains("Application web "));
+}
+
+#[test]
+fn worktree_git_file_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let common = dir.path().join("main.git");
+    std::fs::create_dir_all(common.join("worktrees/wt")).unwrap();
+    std::fs::write(
+        common.join("config"),
+        "[remote \"origin\"]\n\turl = https://github.com/example/gitops\n",
+    )
+    .unwrap();
+    std::fs::write(common.join("worktrees/wt/commondir"), "../..\n").unwrap();
+    let wt = dir.path().join("wt");
+    std::fs::create_dir_all(&wt).unwrap();
+    std::fs::write(
+        wt.join(".git"),
+        format!("gitdir: {}\n", common.join("worktrees/wt").display()),
+    )
+    .unwrap();
+    assert_eq!(
+        ftlint::argocd::url::git_remote_urls(&wt),
+        vec!["https://github.com/example/gitops".to_string()]
+    );
+}
