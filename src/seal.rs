@@ -95,8 +95,8 @@ mod tests {
     use rsa::pkcs8::DecodePrivateKey;
     use rsa::RsaPrivateKey;
 
-    const CERT: &str = include_str!("../tests/fixtures/seal/test-cert.pem");
-    const KEY: &str = include_str!("../tests/fixtures/seal/test-key.pem");
+    const CERT: &str = include_str!("../tests/data/seal/test-cert.pem");
+    const KEY: &str = include_str!("../tests/data/seal/test-key.pem");
 
     /// Decrypt as the sealed-secrets controller does.
     fn unseal(private: &RsaPrivateKey, label: &str, sealed_b64: &str) -> Vec<u8> {

@@ -373,7 +373,7 @@ fn fix_diff_changes_nothing() {
 fn seal_fix_replaces_a_plaintext_secret() {
     let secret = "# database credentials\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\n  namespace: shop-dev\ntype: Opaque\ndata:\n  password: czNjcjN0\nstringData:\n  user: app\n";
     let dir = repo(&[("secret.yaml", secret)]);
-    let cert = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seal/test-cert.pem");
+    let cert = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seal/test-cert.pem");
     // Without a certificate there is nothing to fix.
     ftlint()
         .arg(dir.path())

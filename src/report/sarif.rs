@@ -43,8 +43,8 @@ pub fn render(repo: &Repo, diags: &[Diagnostic]) -> String {
                 "id": m.id,
                 "name": m.id,
                 "shortDescription": {"text": m.summary},
-                "fullDescription": {"text": short},
-                "help": {"text": rules::doc(m.id).unwrap_or(m.summary), "markdown": rules::doc(m.id).unwrap_or(m.summary)},
+                "fullDescription": {"text": short.clone()},
+                "help": {"text": short, "markdown": rules::doc(m.id).unwrap_or(m.summary)},
                 "helpUri": format!("{HELP_URI}{}.md", m.id),
                 "defaultConfiguration": {"level": level(m.severity), "enabled": m.enabled},
             })
