@@ -55,6 +55,18 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
         r.set_name(name, span);
     }
     nameref::fix(&mut acc, &mut ctx.diags);
+    // kustomize drops an empty or null `metadata.annotations` (its internal
+    // annotations are removed at the end, and the map with them).
+    for r in acc.iter_mut() {
+        if let Some(meta) = r.node.get_mut("metadata") {
+            if meta
+                .get("annotations")
+                .is_some_and(|a| a.is_null() || a.as_map().is_some_and(|m| m.is_empty()))
+            {
+                meta.remove("annotations");
+            }
+        }
+    }
     if let Some(k) = &top {
         sort(&mut acc, k.get("sortOptions"));
     } else {
@@ -248,7 +260,7 @@ impl Ctx<'_> {
             );
             return None;
         }
-        if !component && kind == "Component" {
+        if !component && kind == "Component" && ref_span.is_some() {
             self.error(
                 ref_span.unwrap_or(k.span),
                 format!("`{dir}` is a Component; list it under `components:`"),
@@ -293,7 +305,6 @@ impl Ctx<'_> {
                 "generators" => "generator plugins are not run",
                 "transformers" => "transformer plugins are not run",
                 "validators" => "validator plugins are not run",
-                "replacements" => "replacements are not applied",
                 "vars" => "vars are not substituted",
                 "configurations" => "custom transformer configurations are ignored",
                 "crds" => "CRD field specs are ignored",
@@ -354,6 +365,32 @@ impl Ctx<'_> {
         self.patches_json6902(dir, k, acc);
         self.replicas(k, acc);
         self.images(k, acc);
+        self.replacements(dir, k, acc);
+    }
+
+    fn replacements(&mut self, dir: &str, k: &Node, acc: &mut [Res]) {
+        for r in k.get("replacements").map(Node::items).unwrap_or(&[]) {
+            let reps: Vec<Node> = match r.get("path") {
+                Some(p) => match self.load_patch(dir, p, false) {
+                    Some(docs) => docs
+                        .into_iter()
+                        .flat_map(|d| match d.value {
+                            Value::Seq(items) => items,
+                            _ => vec![d],
+                        })
+                        .collect(),
+                    None => continue,
+                },
+                None => vec![r.clone()],
+            };
+            for rep in &reps {
+                if let Err((span, msg)) =
+                    super::replacements::apply(acc, rep, &|acc, sel| select(acc, sel))
+                {
+                    self.error(span, msg);
+                }
+            }
+        }
     }
 
     fn append(&mut self, acc: &mut Vec<Res>, r: Res, span: Span) {

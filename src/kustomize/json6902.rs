@@ -129,7 +129,14 @@ pub fn apply(root: &mut Node, ops: &Node) -> Result<(), String> {
             "remove" => remove(root, &toks).map(|_| ()),
             "replace" => {
                 let v = op.get("value").ok_or("`replace` without `value`")?.clone();
-                get_mut(root, &toks).map(|n| *n = v)
+                match get_mut(root, &toks) {
+                    Ok(n) => {
+                        *n = v;
+                        Ok(())
+                    }
+                    // kustomize accepts `replace` of a missing map key (as `add`).
+                    Err(_) => add(root, &toks, v),
+                }
             }
             "move" => {
                 let from = parse_pointer(op.str_at(&["from"]).ok_or("`move` without `from`")?)?;

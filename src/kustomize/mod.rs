@@ -14,6 +14,7 @@ mod images;
 mod json6902;
 mod nameref;
 mod refs;
+mod replacements;
 mod res;
 mod smp;
 
