@@ -1234,12 +1234,12 @@ pub fn parse_embedded(sources: &Sources, node: &Node) -> ParsedFile {
     let text = node.as_str().unwrap_or_default();
     let file = node.span.file;
     let mut parsed = yaml::parse(text, file);
-    let src = sources
+    let file_text = sources
         .files
         .get(file.0 as usize)
-        .and_then(|f| f.text.get(node.span.range()))
+        .map(|f| f.text.as_str())
         .unwrap_or("");
-    let map = line_map(src, text, node.style);
+    let map = line_map(file_text, node.span.start as usize, text, node.style);
     let base = node.span.start as usize;
     let whole = node.span;
     let f = |s: Span| -> Span {
@@ -1263,39 +1263,49 @@ pub fn parse_embedded(sources: &Sources, node: &Node) -> ParsedFile {
     parsed
 }
 
-/// For a literal block scalar: (content line start, source offset) pairs.
-fn line_map(src: &str, content: &str, style: ScalarStyle) -> Option<Vec<(usize, usize)>> {
-    if style != ScalarStyle::Literal || !src.starts_with('|') {
+/// For a literal block scalar: (content line start, offset relative to the
+/// node's span start) pairs; `None` when the text cannot be mapped line by line.
+fn line_map(
+    file_text: &str,
+    start: usize,
+    content: &str,
+    style: ScalarStyle,
+) -> Option<Vec<(usize, usize)>> {
+    if style != ScalarStyle::Literal {
         return None;
     }
-    let body_start = src.find('\n')? + 1;
-    let body = &src[body_start..];
-    let src_lines: Vec<(usize, &str)> = {
-        let mut v = Vec::new();
-        let mut off = 0;
-        for l in body.split('\n') {
-            v.push((off, l));
-            off += l.len() + 1;
-        }
-        v
+    let rest = file_text.get(start..)?;
+    // The first body line's start (absolute) and the indentation.
+    let (body_line_start, indent) = if rest.starts_with('|') {
+        let b = start + rest.find('\n')? + 1;
+        let first = file_text[b..].split('\n').find(|l| !l.trim().is_empty())?;
+        (b, first.len() - first.trim_start_matches(' ').len())
+    } else {
+        let ls = file_text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        (ls, start - ls)
     };
-    let indent = src_lines
-        .iter()
-        .find(|(_, l)| !l.trim().is_empty())
-        .map(|(_, l)| l.len() - l.trim_start_matches(' ').len())?;
     let mut map = Vec::new();
     let mut coff = 0;
-    for (i, cl) in content.split('\n').enumerate() {
-        let (soff, sl) = src_lines.get(i).copied().unwrap_or((body.len(), ""));
+    let mut line_start = body_line_start;
+    for cl in content.split('\n') {
+        let line_end = file_text[line_start..]
+            .find('\n')
+            .map(|i| line_start + i)
+            .unwrap_or(file_text.len());
+        let sl = &file_text[line_start..line_end];
         if cl.is_empty() {
-            map.push((coff, body_start + soff + indent.min(sl.len())));
+            map.push((
+                coff,
+                (line_start + indent.min(sl.len())).checked_sub(start)?,
+            ));
         } else {
             if sl.len() < indent || &sl[indent..] != cl {
                 return None;
             }
-            map.push((coff, body_start + soff + indent));
+            map.push((coff, (line_start + indent).checked_sub(start)?));
         }
         coff += cl.len() + 1;
+        line_start = (line_end + 1).min(file_text.len());
     }
     Some(map)
 }
