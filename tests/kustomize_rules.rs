@@ -26,11 +26,7 @@ fn container_image<'a>(r: &'a Rendered, name: &str) -> &'a Node {
 fn line_of(sources: &Sources, span: ftlint::yaml::Span) -> (String, usize, String) {
     let f = sources.get(span.file);
     let lc = f.line_col(span.start as usize);
-    (
-        f.path.clone(),
-        lc.line as usize,
-        sources.text(span).to_string(),
-    )
+    (f.path.clone(), lc.line, sources.text(span).to_string())
 }
 
 #[test]
