@@ -33,6 +33,15 @@ pub fn is_remote(s: &str) -> bool {
         || s.contains(".git//")
 }
 
+/// Is `path` in or below `dir` (kustomize's default load restriction for files)?
+pub fn is_under(dir: &str, path: &str) -> bool {
+    if dir.is_empty() {
+        !path.starts_with("../") && path != ".."
+    } else {
+        path == dir || path.starts_with(&format!("{dir}/"))
+    }
+}
+
 pub fn render(sources: &Sources, dir: &str) -> Rendered {
     let mut ctx = Ctx {
         sources,
@@ -78,6 +87,11 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
             objects.push(o);
         }
     }
+    // A kustomization reached twice (e.g. a component listed by two bases)
+    // reports its findings once.
+    let mut seen = std::collections::HashSet::new();
+    ctx.diags
+        .retain(|d| seen.insert((d.rule, d.span, d.message.clone())));
     Rendered {
         objects,
         diagnostics: ctx.diags,
@@ -393,6 +407,21 @@ impl Ctx<'_> {
         }
     }
 
+    /// kustomize refuses files outside the kustomization's directory; ftlint
+    /// reports it and still uses the file.
+    fn restricted(&mut self, span: Span, path: &str, dir: &str) {
+        let d = if dir.is_empty() { "." } else { dir };
+        self.push(
+            diag(
+                BUILD,
+                Severity::Error,
+                span,
+                format!("`{path}` is not in or below `{d}`: kustomize refuses to load it (load restrictions)"),
+            )
+            .with_help("move the file into the kustomization's directory, or make its directory a kustomization and list that"),
+        );
+    }
+
     fn append(&mut self, acc: &mut Vec<Res>, r: Res, span: Span) {
         let id = r.cur();
         if acc.iter().any(|x| x.cur().equals(&id)) {
@@ -511,6 +540,14 @@ impl Ctx<'_> {
             return;
         }
         let path = join(dir, rel);
+        let is_file = self
+            .sources
+            .by_path(&path)
+            .is_some_and(|_| !super::is_kustomization_file(&path))
+            || self.sources.root.join(&path).is_file();
+        if is_file && !is_under(dir, &path) {
+            self.restricted(item.span, &path, dir);
+        }
         if let Some(f) = self.sources.by_path(&path) {
             if !super::is_kustomization_file(&path) {
                 let fid = f.id;
@@ -627,6 +664,9 @@ impl Ctx<'_> {
             );
         }
         let path = join(dir, text);
+        if !is_under(dir, &path) {
+            self.restricted(entry.span, &path, dir);
+        }
         match self.sources.by_path(&path) {
             Some(f) => {
                 self.files.insert(f.id);

@@ -122,16 +122,24 @@ pub fn generate(
     let name = name_node.and_then(Node::scalar_text).unwrap_or_default();
     let gspan = name_node.map(|n| n.span).unwrap_or(gen.span);
     let mut pairs: Vec<(String, Val, Span)> = Vec::new();
-    let read =
-        |rel: &str, span: Span, read_files: &mut Vec<String>| -> Result<Vec<u8>, (Span, String)> {
-            let path = join(dir, rel);
-            if let Some(f) = sources.by_path(&path) {
-                return Ok(f.text.clone().into_bytes());
-            }
-            read_files.push(path.clone());
-            std::fs::read(sources.root.join(&path))
-                .map_err(|e| (span, format!("cannot read `{path}`: {e}")))
-        };
+    let read = |rel: &str,
+                span: Span,
+                read_files: &mut Vec<String>|
+     -> Result<Vec<u8>, (Span, String)> {
+        let path = join(dir, rel);
+        if !super::build::is_under(dir, &path) {
+            return Err((
+                    span,
+                    format!("`{path}` is not in or below the kustomization directory: kustomize refuses to load it (load restrictions)"),
+                ));
+        }
+        if let Some(f) = sources.by_path(&path) {
+            return Ok(f.text.clone().into_bytes());
+        }
+        read_files.push(path.clone());
+        std::fs::read(sources.root.join(&path))
+            .map_err(|e| (span, format!("cannot read `{path}`: {e}")))
+    };
     let mut envs: Vec<&Node> = gen
         .get("envs")
         .map(|n| n.items().iter().collect())
