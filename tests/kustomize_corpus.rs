@@ -76,6 +76,10 @@ fn corpus_renders_like_kubectl_kustomize() {
             .par_iter()
             .map(|dir| {
                 let r = render(&sources, dir);
+                assert!(
+                    !r.diagnostics.iter().any(|d| d.message.starts_with("internal error")),
+                    "{dir}: the renderer panicked"
+                );
                 let offline_gap = r.diagnostics.iter().any(|d| {
                     d.rule == "kustomize-build"
                         && (d.message.contains("remote")
