@@ -77,7 +77,9 @@ fn corpus_renders_like_kubectl_kustomize() {
             .map(|dir| {
                 let r = render(&sources, dir);
                 assert!(
-                    !r.diagnostics.iter().any(|d| d.message.starts_with("internal error")),
+                    !r.diagnostics
+                        .iter()
+                        .any(|d| d.message.starts_with("internal error")),
                     "{dir}: the renderer panicked"
                 );
                 let offline_gap = r.diagnostics.iter().any(|d| {

@@ -5,6 +5,30 @@
 //! tag, the kustomization's `namespace:` line. Failures never panic; they
 //! become diagnostics (`kustomize-build`, `kustomize-missing-resource`, ...)
 //! and the rest of the unit is still rendered.
+//!
+//! Semantics follow kustomize v5.5 (`kubectl kustomize`), checked by the
+//! differential cases in `tests/kustomize/cases` and by the corpus test:
+//! - per kustomization: `resources`/`bases` (files, `kind: List`, directories
+//!   with a kustomization, nested), generators, `components` (on the parent's
+//!   accumulator), then the transformers in kustomize's order:
+//!   `patchesStrategicMerge`, `patches`, `namespace`, `namePrefix`,
+//!   `nameSuffix`, `labels` then `commonLabels`, `commonAnnotations`,
+//!   `patchesJson6902`, `replicas`, `images` (+`imageTags`), `replacements`;
+//! - at the top: name-suffix hashes, name-reference rewriting (ConfigMap,
+//!   Secret, ServiceAccount, Service, PVC, PV, Role/ClusterRole, HPA targets,
+//!   PriorityClass, StorageClass, RoleBinding subjects with namespaces), and
+//!   kustomize's legacy output order unless `sortOptions.order: fifo`.
+//!
+//! Provenance: copied nodes keep their spans; values kustomize computes take
+//! the span of the kustomization field that set them (the `images:` entry's
+//! `newTag`, else `newName`, else `digest`; the `namespace:` value; label and
+//! annotation values; the `replicas` count; generator literals/files/envs).
+//! Renamed objects (prefix, suffix, hash) keep the span of their base
+//! `metadata.name`, and rewritten references keep the referring field's span.
+//!
+//! Not run (a `kustomize-build` warning, the rest rendered): remote
+//! resources/components, `helmCharts`, generator/transformer/validator
+//! plugins, `vars`, `configurations`, `crds`, `openapi`.
 
 mod build;
 mod emit;
