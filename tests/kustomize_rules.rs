@@ -206,3 +206,21 @@ fn references_and_unreferenced_files() {
     assert_eq!(sources.path(d[0].span.file), "base/stray.yaml");
     assert_eq!(d[0].severity, Severity::Warning);
 }
+
+#[test]
+fn non_string_label_values_are_build_errors() {
+    // `kubectl kustomize` fails: "json: cannot unmarshal bool into Go struct field".
+    let sources = sources_from_dir(&root("diag"));
+    let r = render(&sources, "typed");
+    let yes = find(
+        &r.diagnostics,
+        "kustomize-build",
+        "`enabled` must be a string",
+    );
+    assert_eq!(line_of(&sources, yes.span).2, "yes");
+    find(
+        &r.diagnostics,
+        "kustomize-build",
+        "`version` must be a string",
+    );
+}

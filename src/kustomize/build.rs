@@ -1029,7 +1029,27 @@ impl Ctx<'_> {
         }
     }
 
-    fn pairs_of(n: &Node) -> Vec<(String, Span, Node)> {
+    /// Key/value pairs of a string map; kustomize rejects values that YAML
+    /// reads as numbers, booleans or null (`env: yes`), so they are errors.
+    fn pairs_of(&mut self, n: &Node) -> Vec<(String, Span, Node)> {
+        for e in n.entries() {
+            if e.value.as_str().is_none() {
+                let text = self.sources.text(e.value.span).to_string();
+                self.push(
+                    diag(
+                        BUILD,
+                        Severity::Error,
+                        e.value.span,
+                        format!(
+                            "`{}` must be a string, but YAML reads `{text}` as {}: kustomize refuses the kustomization",
+                            e.key.name,
+                            e.value.type_name()
+                        ),
+                    )
+                    .with_help(format!("quote the value: `{}: \"{text}\"`", e.key.name)),
+                );
+            }
+        }
         n.entries()
             .iter()
             .map(|e| {
@@ -1048,7 +1068,7 @@ impl Ctx<'_> {
             let Some(pairs) = l.get("pairs") else {
                 continue;
             };
-            let pairs = Self::pairs_of(pairs);
+            let pairs = self.pairs_of(pairs);
             if pairs.is_empty() {
                 continue;
             }
@@ -1066,7 +1086,7 @@ impl Ctx<'_> {
             Self::set_pairs(acc, &pairs, &specs, l.span);
         }
         if let Some(cl) = k.get("commonLabels") {
-            let pairs = Self::pairs_of(cl);
+            let pairs = self.pairs_of(cl);
             if !pairs.is_empty() {
                 Self::set_pairs(acc, &pairs, fieldspec::COMMON_LABELS, cl.span);
             }
@@ -1075,7 +1095,7 @@ impl Ctx<'_> {
 
     fn annotations(&mut self, k: &Node, acc: &mut [Res]) {
         if let Some(ca) = k.get("commonAnnotations") {
-            let pairs = Self::pairs_of(ca);
+            let pairs = self.pairs_of(ca);
             if !pairs.is_empty() {
                 Self::set_pairs(acc, &pairs, fieldspec::COMMON_ANNOTATIONS, ca.span);
             }
