@@ -540,16 +540,11 @@ impl Ctx<'_> {
             return;
         }
         let path = join(dir, rel);
-        let is_file = self
-            .sources
-            .by_path(&path)
-            .is_some_and(|_| !super::is_kustomization_file(&path))
-            || self.sources.root.join(&path).is_file();
-        if is_file && !is_under(dir, &path) {
-            self.restricted(item.span, &path, dir);
-        }
         if let Some(f) = self.sources.by_path(&path) {
             if !super::is_kustomization_file(&path) {
+                if !is_under(dir, &path) {
+                    self.restricted(item.span, &path, dir);
+                }
                 let fid = f.id;
                 self.files.insert(fid);
                 if let Some(err) = &f.parsed.error {
@@ -577,6 +572,9 @@ impl Ctx<'_> {
         }
         let abs = self.sources.root.join(&path);
         if abs.is_file() {
+            if !is_under(dir, &path) {
+                self.restricted(item.span, &path, dir);
+            }
             // A file outside the linted set (excluded): read it, blame the list item.
             match std::fs::read_to_string(&abs) {
                 Ok(text) => {
@@ -1185,7 +1183,7 @@ fn select(acc: &[Res], t: &Node) -> Vec<usize> {
         if s.is_empty() {
             None
         } else {
-            regex::Regex::new(&format!("^(?:{s})$")).ok()
+            super::regex(&format!("^(?:{s})$"))
         }
     };
     let (name_re, ns_re) = (re(&name), re(&ns));

@@ -26,10 +26,9 @@ impl ImageEntry {
             new_name: field("newName"),
             new_tag: field("newTag"),
             digest: field("digest"),
-            re: regex::Regex::new(&format!(
+            re: super::regex(&format!(
                 "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$"
-            ))
-            .ok(),
+            )),
             name,
         })
     }
@@ -94,9 +93,9 @@ pub fn split(image: &str) -> (String, String, String) {
 /// as kustomize does) followed by an optional digest and tag.
 pub fn is_matched(image: &str, name: &str) -> bool {
     let pat = format!("^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$");
-    match regex::Regex::new(&pat) {
-        Ok(re) => re.is_match(image),
-        Err(_) => {
+    match super::regex(&pat) {
+        Some(re) => re.is_match(image),
+        None => {
             let (n, _, _) = split(image);
             n == name
         }

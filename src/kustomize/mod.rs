@@ -111,6 +111,28 @@ pub fn kustomization_file(sources: &Sources, dir: &str) -> Option<FileId> {
         .map(|f| f.id)
 }
 
+/// A compiled regular expression, cached per thread (image names and patch
+/// targets repeat across overlays).
+pub(crate) fn regex(pattern: &str) -> Option<regex::Regex> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Option<regex::Regex>>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(r) = c.get(pattern) {
+            return r.clone();
+        }
+        let r = regex::Regex::new(pattern).ok();
+        if c.len() > 10_000 {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), r.clone());
+        r
+    })
+}
+
 /// A diagnostic with its rule id and severity set.
 pub(crate) fn diag(
     rule: &'static str,
