@@ -224,3 +224,21 @@ fn non_string_label_values_are_build_errors() {
         "`version` must be a string",
     );
 }
+
+#[test]
+fn unknown_fields_and_missing_generator_inputs() {
+    let sources = sources_from_dir(&root("diag"));
+    let r = render(&sources, "typo");
+    let typo = find(
+        &r.diagnostics,
+        "kustomize-build",
+        "unknown kustomization field `resource`",
+    );
+    assert_eq!(typo.help.as_deref(), Some("did you mean `resources`?"));
+    let missing = find(
+        &r.diagnostics,
+        "kustomize-missing-resource",
+        "absent.properties",
+    );
+    assert_eq!(line_of(&sources, missing.span).2, "absent.properties");
+}

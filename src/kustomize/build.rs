@@ -186,6 +186,58 @@ fn sort(acc: &mut [Res], opts: Option<&Node>) {
     }
 }
 
+/// Top-level fields of a Kustomization or Component (kustomize v5.5).
+const KNOWN_FIELDS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "components",
+    "crds",
+    "bases",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
+];
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 fn str_items(n: Option<&Node>) -> Vec<&Node> {
     n.map(|n| n.items().iter().filter(|i| i.as_str().is_some()).collect())
         .unwrap_or_default()
@@ -290,6 +342,25 @@ impl Ctx<'_> {
 
     fn deprecations(&mut self, k: &Node) {
         for e in k.entries() {
+            if !KNOWN_FIELDS.contains(&e.key.name.as_str()) {
+                let suggestion = KNOWN_FIELDS
+                    .iter()
+                    .min_by_key(|f| edit_distance(f, &e.key.name))
+                    .filter(|f| edit_distance(f, &e.key.name) <= 3);
+                let mut d = diag(
+                    BUILD,
+                    Severity::Error,
+                    e.key.span,
+                    format!(
+                        "unknown kustomization field `{}`: kustomize refuses the file",
+                        e.key.name
+                    ),
+                );
+                if let Some(f) = suggestion {
+                    d = d.with_help(format!("did you mean `{f}`?"));
+                }
+                self.push(d);
+            }
             let help = match e.key.name.as_str() {
                 "patchesStrategicMerge" => "move the entries to `patches:` (`- path: FILE`)",
                 "patchesJson6902" => "move the entries to `patches:` (same `target` and `path`)",
@@ -346,6 +417,12 @@ impl Ctx<'_> {
                 let mut read = Vec::new();
                 match generators::generate(self.sources, dir, g, secret, &global, fid, &mut read) {
                     Ok(r) => self.append_or_merge(acc, r, g.span),
+                    Err((span, msg)) if msg.ends_with("does not exist") => self.push(diag(
+                        "kustomize-missing-resource",
+                        Severity::Error,
+                        span,
+                        msg,
+                    )),
                     Err((span, msg)) => self.error(span, msg),
                 }
             }

@@ -137,8 +137,13 @@ pub fn generate(
             return Ok(f.text.clone().into_bytes());
         }
         read_files.push(path.clone());
-        std::fs::read(sources.root.join(&path))
-            .map_err(|e| (span, format!("cannot read `{path}`: {e}")))
+        std::fs::read(sources.root.join(&path)).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                (span, format!("generator input `{path}` does not exist"))
+            } else {
+                (span, format!("cannot read `{path}`: {e}"))
+            }
+        })
     };
     let mut envs: Vec<&Node> = gen
         .get("envs")
