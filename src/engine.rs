@@ -221,6 +221,10 @@ fn dedupe(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let key = (d.rule, d.span, d.message.clone());
         match index.get(&key) {
             Some(&i) => {
+                // Seen in several environments: the finding belongs to none in particular.
+                if out[i].context.env != d.context.env {
+                    out[i].context.env = None;
+                }
                 for u in d.context.units {
                     if !out[i].context.units.contains(&u) {
                         out[i].context.units.push(u);

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod env;
 pub mod fix;
+pub mod kustomize;
 pub mod model;
 pub mod repo;
 pub mod report;
@@ -132,7 +133,7 @@ fn render(dir: &Path) -> u8 {
         return EXIT_USAGE;
     }
     let root = discover::project_root(dir).unwrap_or_else(|| dir.to_path_buf());
-    let repo = match repo::Repo::load(&root, &[dir.to_path_buf()], Config::default(), None, 0) {
+    let repo = match repo::Repo::load(&root, std::slice::from_ref(&root), Config::default(), None, 0) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -142,15 +143,30 @@ fn render(dir: &Path) -> u8 {
     let rel = repo
         .sources
         .relative(&std::fs::canonicalize(dir).unwrap_or(dir.to_path_buf()));
-    match repo.units.iter().find(|u| u.id == rel) {
-        Some(unit) => {
-            print!("{}", units::to_yaml(&unit.objects));
-            EXIT_OK
-        }
-        None => {
-            eprintln!("error: {} is not a render unit (no kustomization.yaml, or it is referenced by another kustomization)", dir.display());
-            EXIT_USAGE
-        }
+    if kustomize::kustomization_file(&repo.sources, &rel).is_none() {
+        eprintln!("error: {} has no kustomization.yaml", dir.display());
+        return EXIT_USAGE;
+    }
+    let rendered = kustomize::render(&repo.sources, &rel);
+    let mut failed = false;
+    for d in &rendered.diagnostics {
+        let r = report::region(&repo, d.span);
+        eprintln!(
+            "{}:{}:{}: {}[{}] {}",
+            report::path(&repo, d.span),
+            r.start.line,
+            r.start.column,
+            d.severity.as_str(),
+            d.rule,
+            d.message
+        );
+        failed |= d.severity == Severity::Error;
+    }
+    print!("{}", kustomize::to_yaml(&rendered.objects));
+    if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
     }
 }
 

@@ -226,6 +226,12 @@ impl Rule for PlaintextCredential {
         };
         if o.kind == "ConfigMap" {
             for e in o.root.get("data").map(Node::entries).unwrap_or(&[]) {
+                // Generator literals are reported on the kustomization by check_file.
+                if cx.repo.sources.get(e.value.span.file).kind
+                    == crate::source::FileKind::Kustomization
+                {
+                    continue;
+                }
                 if e.value.as_str().is_some_and(|s| s.contains('\n')) {
                     scan.embedded(&e.value, &e.key.name);
                 } else {

@@ -1,0 +1,168 @@
+//! What kustomizations reference: for finding units, patch files and unreferenced files.
+
+use std::collections::HashSet;
+
+use super::{build::is_remote, diag, is_kustomization_file, kustomization_file};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Object;
+use crate::source::{join, FileKind, Sources};
+use crate::yaml::{Node, Span};
+
+/// Paths (repo-relative) a kustomization directory references directly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Refs {
+    /// Directories with a kustomization (resources, bases, components).
+    pub kustomization_dirs: Vec<String>,
+    /// Resource files.
+    pub resource_files: Vec<String>,
+    /// Strategic merge and JSON 6902 patch files.
+    pub patch_files: Vec<String>,
+    /// Generator inputs, configurations, CRDs, openapi, replacements.
+    pub other_files: Vec<String>,
+}
+
+fn strs(n: Option<&Node>) -> Vec<String> {
+    n.map(|n| {
+        n.items()
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// What the kustomization in `dir` references directly.
+pub fn references(sources: &Sources, dir: &str) -> Refs {
+    let mut refs = Refs::default();
+    let Some(fid) = kustomization_file(sources, dir) else {
+        return refs;
+    };
+    let Some(k) = sources.get(fid).parsed.documents.first().map(|d| &d.root) else {
+        return refs;
+    };
+    let mut entries = strs(k.get("resources"));
+    entries.extend(strs(k.get("bases")));
+    entries.extend(strs(k.get("components")));
+    for e in entries {
+        if is_remote(&e) {
+            continue;
+        }
+        let path = join(dir, &e);
+        if sources.by_path(&path).is_some() && !is_kustomization_file(&path) {
+            refs.resource_files.push(path);
+        } else if kustomization_file(sources, &path).is_some() || sources.root.join(&path).is_dir()
+        {
+            refs.kustomization_dirs.push(path);
+        } else {
+            refs.resource_files.push(path);
+        }
+    }
+    for p in k.get("patches").map(Node::items).unwrap_or(&[]) {
+        if let Some(path) = p.get("path").and_then(Node::as_str) {
+            refs.patch_files.push(join(dir, path));
+        }
+    }
+    for p in k.get("patchesJson6902").map(Node::items).unwrap_or(&[]) {
+        if let Some(path) = p.get("path").and_then(Node::as_str) {
+            refs.patch_files.push(join(dir, path));
+        }
+    }
+    for p in strs(k.get("patchesStrategicMerge")) {
+        if !p.contains('\n') {
+            refs.patch_files.push(join(dir, &p));
+        }
+    }
+    for key in ["configMapGenerator", "secretGenerator"] {
+        for g in k.get(key).map(Node::items).unwrap_or(&[]) {
+            for f in strs(g.get("files")) {
+                let rel = f.split_once('=').map(|x| x.1.to_string()).unwrap_or(f);
+                refs.other_files.push(join(dir, &rel));
+            }
+            let mut envs = strs(g.get("envs"));
+            if let Some(e) = g.get("env").and_then(Node::as_str) {
+                envs.push(e.to_string());
+            }
+            for e in envs {
+                refs.other_files.push(join(dir, &e));
+            }
+        }
+    }
+    for key in [
+        "configurations",
+        "crds",
+        "generators",
+        "transformers",
+        "validators",
+    ] {
+        for f in strs(k.get(key)) {
+            if !f.contains('\n') && !is_remote(&f) {
+                refs.other_files.push(join(dir, &f));
+            }
+        }
+    }
+    if let Some(p) = k.path(&["openapi", "path"]).and_then(Node::as_str) {
+        refs.other_files.push(join(dir, p));
+    }
+    for r in k.get("replacements").map(Node::items).unwrap_or(&[]) {
+        if let Some(p) = r.get("path").and_then(Node::as_str) {
+            refs.other_files.push(join(dir, p));
+        }
+    }
+    refs
+}
+
+/// `kustomize-unreferenced-file`: a manifest (a YAML file holding a Kubernetes
+/// object) in one of the given Kustomize directories that no kustomization of
+/// the repo includes (patch files, generator inputs and the kustomization itself
+/// do not count).
+pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> Vec<Diagnostic> {
+    let mut referenced: HashSet<String> = HashSet::new();
+    for f in &sources.files {
+        if f.kind == FileKind::Kustomization || is_kustomization_file(&f.path) {
+            let r = references(sources, f.dir());
+            referenced.extend(r.resource_files);
+            referenced.extend(r.patch_files);
+            referenced.extend(r.other_files);
+        }
+    }
+    let dirs: HashSet<&str> = kustomization_dirs.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for f in &sources.files {
+        if f.kind != FileKind::Manifest
+            || is_kustomization_file(&f.path)
+            || !dirs.contains(f.dir())
+            || referenced.contains(&f.path)
+            || !(f.path.ends_with(".yaml") || f.path.ends_with(".yml"))
+        {
+            continue;
+        }
+        let first_object = f
+            .parsed
+            .documents
+            .iter()
+            .enumerate()
+            .find_map(|(i, d)| Object::from_node(d.root.clone(), f.id, i));
+        let Some(obj) = first_object else { continue };
+        let span = obj
+            .root
+            .get("kind")
+            .map(|k| k.span)
+            .unwrap_or(Span::new(f.id, 0, 0));
+        let kdir = if f.dir().is_empty() { "." } else { f.dir() };
+        out.push(
+            diag(
+                "kustomize-unreferenced-file",
+                Severity::Warning,
+                span,
+                format!(
+                    "`{}` is in the Kustomize directory `{kdir}` but no kustomization includes it",
+                    f.path
+                ),
+            )
+            .with_help(
+                "add it to `resources:` of the kustomization, or delete it if it is obsolete",
+            ),
+        );
+    }
+    out
+}

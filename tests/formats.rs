@@ -1,0 +1,103 @@
+//! Every output format on the bundled example repository, as insta snapshots.
+
+use assert_cmd::Command;
+
+const EXAMPLE: &str = "examples/flash-tickets-gitops";
+
+fn run(format: &str) -> (i32, String) {
+    let out = Command::cargo_bin("ftlint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("FTLINT_NO_TIMING", "1")
+        .env("NO_COLOR", "1")
+        .args(["check", EXAMPLE, "--format", format])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Wall-clock time is the only non-deterministic field.
+    let re = regex::Regex::new(r#""elapsed_ms": \d+"#).unwrap();
+    (
+        out.status.code().unwrap(),
+        re.replace_all(&text, r#""elapsed_ms": 0"#).into_owned(),
+    )
+}
+
+#[test]
+fn human() {
+    let (code, text) = run("human");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn short() {
+    let (code, text) = run("short");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn json() {
+    let (code, text) = run("json");
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["version"], 1);
+    for d in v["diagnostics"].as_array().unwrap() {
+        for field in [
+            "rule",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "help",
+            "related",
+            "context",
+            "fix",
+        ] {
+            assert!(d.get(field).is_some(), "missing {field} in {d}");
+        }
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn sarif() {
+    let (code, text) = run("sarif");
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in run["results"].as_array().unwrap() {
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        assert!(
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+                >= 1
+        );
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn github() {
+    let (code, text) = run("github");
+    assert_eq!(code, 1);
+    let re = regex::Regex::new(r"^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z0-9-]+::.+$").unwrap();
+    for line in text.lines() {
+        assert!(re.is_match(line), "{line}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn junit() {
+    let (code, text) = run("junit");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(text);
+}
