@@ -264,6 +264,7 @@ fn run_parser(
                     continue;
                 }
                 let tag = tag_text(tag);
+                let text = clip_at_end_of_input(body, offsets, text, style, end);
                 let mut node = resolve_scalar(&text, style_of(style), tag.as_deref());
                 node.span = b.span(start, end);
                 node.tag = tag;
@@ -338,6 +339,26 @@ fn run_parser(
         }
     }
     Ok(())
+}
+
+/// saphyr adds a final line break to a block scalar that ends the input
+/// without one; YAML (and go-yaml) keep only the breaks actually present.
+fn clip_at_end_of_input<'t>(
+    body: &str,
+    offsets: &Offsets<'_>,
+    text: Cow<'t, str>,
+    style: SaphyrStyle,
+    end: usize,
+) -> Cow<'t, str> {
+    let block = matches!(style, SaphyrStyle::Literal | SaphyrStyle::Folded);
+    let at_end = end - offsets.base >= body.len();
+    if block && at_end && !body.ends_with('\n') && text.ends_with('\n') {
+        let mut owned = text.into_owned();
+        owned.pop();
+        Cow::Owned(owned)
+    } else {
+        text
+    }
 }
 
 /// Flow collections end at their closing bracket; block ones at their last child.

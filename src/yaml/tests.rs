@@ -144,3 +144,18 @@ fn binary_input_does_not_panic() {
     let text = String::from_utf8_lossy(&bytes);
     let _ = parse(&text, FileId(0));
 }
+
+#[test]
+fn block_scalar_at_end_of_file_without_newline() {
+    // YAML clips to the line breaks actually present: none at end of file.
+    let doc = parse_one("a: |\n  x\n  y");
+    assert_eq!(doc.root.get("a").unwrap().as_str(), Some("x\ny"));
+    let doc = parse_one("a: |\n  x\n");
+    assert_eq!(doc.root.get("a").unwrap().as_str(), Some("x\n"));
+    let doc = parse_one("a: >\n  x\n  y");
+    assert_eq!(doc.root.get("a").unwrap().as_str(), Some("x y"));
+    let doc = parse_one("a: |+\n  x");
+    assert_eq!(doc.root.get("a").unwrap().as_str(), Some("x"));
+    let doc = parse_one("a: |\r\n  x\r\n  y");
+    assert_eq!(doc.root.get("a").unwrap().as_str(), Some("x\ny"));
+}
