@@ -405,3 +405,22 @@ fn seal_fix_replaces_a_plaintext_secret() {
         .assert()
         .code(2);
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leaving_the_root_or_looping_are_not_followed() {
+    let outside = repo(&[(
+        "secret.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  name: z\n",
+    )]);
+    let dir = repo(&[("cm.yaml", CLEAN_CM)]);
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    ftlint()
+        .arg(dir.path())
+        .args(["--format", "short", "--stats"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains("symlinks not followed: 1"));
+}
