@@ -171,3 +171,55 @@ fn is_helm_template(file: &str, charts: &[String]) -> bool {
         file.starts_with(&prefix)
     })
 }
+
+/// The smallest directory enclosing `dir` and everything its kustomization
+/// reaches through local `resources`, `bases` and `components` (read from disk).
+/// `ftlint render` uses it when `dir` is in no project, as `kustomize build` would
+/// read `../../base` from anywhere.
+pub fn kustomize_closure_root(dir: &Path) -> PathBuf {
+    let Ok(start) = std::fs::canonicalize(dir) else {
+        return dir.to_path_buf();
+    };
+    let mut root = start.clone();
+    let mut queue = vec![start];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(d) = queue.pop() {
+        if !seen.insert(d.clone()) || seen.len() > 10_000 {
+            continue;
+        }
+        let Some(text) = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+            .iter()
+            .find_map(|n| std::fs::read_to_string(d.join(n)).ok())
+        else {
+            continue;
+        };
+        let parsed = crate::yaml::parse(&text, crate::yaml::FileId(0));
+        let Some(doc) = parsed.documents.first() else {
+            continue;
+        };
+        for key in ["resources", "bases", "components"] {
+            for item in doc
+                .root
+                .get(key)
+                .map(crate::yaml::Node::items)
+                .unwrap_or(&[])
+            {
+                let Some(rel) = item.as_str().filter(|r| !r.contains("://")) else {
+                    continue;
+                };
+                let Ok(target) = std::fs::canonicalize(d.join(rel)) else {
+                    continue;
+                };
+                while !target.starts_with(&root) {
+                    if !root.pop() {
+                        break;
+                    }
+                }
+                if target.is_dir() {
+                    queue.push(target);
+                }
+            }
+        }
+    }
+    root
+}

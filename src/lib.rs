@@ -132,7 +132,7 @@ fn render(dir: &Path) -> u8 {
         eprintln!("error: {} is not a directory", dir.display());
         return EXIT_USAGE;
     }
-    let root = discover::project_root(dir).unwrap_or_else(|| dir.to_path_buf());
+    let root = discover::project_root(dir).unwrap_or_else(|| discover::kustomize_closure_root(dir));
     let repo = match repo::Repo::load(
         &root,
         std::slice::from_ref(&root),
