@@ -107,16 +107,7 @@ fn merge_map(dst: &mut Node, patch: &Node, path: &[&str]) {
                 }
                 let mut p = pv.clone();
                 strip_directives(&mut p);
-                if let Some(entries) = dst.as_map_mut() {
-                    if let Some(x) = entries.iter_mut().find(|x| x.key.name == key) {
-                        x.value = p;
-                    } else {
-                        entries.push(crate::yaml::Entry {
-                            key: e.key.clone(),
-                            value: p,
-                        });
-                    }
-                }
+                dst.set(key, e.key.span, p);
             }
         }
     }
