@@ -244,6 +244,15 @@ fn unlisted_documents(text: &str, blame: Span) -> Vec<Node> {
     docs
 }
 
+/// Indexes of the resources whose current or any earlier id is `id`.
+fn resources_with_id(acc: &[Res], id: &ResId) -> Vec<usize> {
+    acc.iter()
+        .enumerate()
+        .filter(|(_, r)| r.all_ids().iter().any(|i| i.equals(id)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Set `metadata.<key>`, creating `metadata` (spanned at `span`) if needed.
 fn set_metadata(node: &mut Node, key: &str, value: Node, span: Span) {
     res::ensure_map_at(node, "metadata", span).set(key, value.span, value);
@@ -534,12 +543,7 @@ impl Ctx<'_> {
 
     fn append_or_merge(&mut self, acc: &mut Vec<Res>, mut r: Res, span: Span) {
         let id = r.cur();
-        let matches: Vec<usize> = acc
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| x.all_ids().iter().any(|i| i.equals(&id)))
-            .map(|(i, _)| i)
-            .collect();
+        let matches = resources_with_id(acc, &id);
         match (matches.as_slice(), r.behavior) {
             ([], Behavior::Create) => acc.push(r),
             ([], _) => self.error(
@@ -801,13 +805,7 @@ impl Ctx<'_> {
         allow_kind: bool,
     ) {
         let pid = ResId::of(patch);
-        let matches: Vec<usize> = acc
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.all_ids().iter().any(|i| i.equals(&pid)))
-            .map(|(i, _)| i)
-            .collect();
-        match matches.as_slice() {
+        match resources_with_id(acc, &pid).as_slice() {
             [i] => {
                 let i = *i;
                 if self.apply_smp(&mut acc[i], patch, allow_name, allow_kind) {
