@@ -458,12 +458,12 @@ impl Model {
         });
         for (o, units) in &argo {
             match o.kind.as_str() {
-                "Application" if o.group() == "argoproj.io" => {
+                "Application" if is_argo(o, "Application") => {
                     let mut app = parse_app(&o.root, o.file, Origin::Object);
                     app.defined_in = units.clone();
                     model.apps.push(app);
                 }
-                "AppProject" if o.group() == "argoproj.io" => {
+                "AppProject" if is_argo(o, "AppProject") => {
                     model.projects.push(parse_project(o, units))
                 }
                 "ConfigMap" => model.config_maps.push(o.clone()),

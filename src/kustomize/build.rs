@@ -160,30 +160,20 @@ fn sort(acc: &mut [Res], opts: Option<&Node>) {
         }
         0
     };
-    let mut keyed: Vec<(i64, String, String, usize)> = acc
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let id = r.cur();
-            let ns = if id.namespace.is_empty() {
-                "~X".to_string()
-            } else {
-                id.namespace.clone()
-            };
-            (
-                index(&id.kind),
-                id.gvk_string(),
-                format!("{ns}|{}", id.name),
-                i,
-            )
-        })
-        .collect();
-    keyed.sort();
-    let order: Vec<usize> = keyed.iter().map(|k| k.3).collect();
-    let mut taken: Vec<Option<Res>> = acc.iter().cloned().map(Some).collect();
-    for (slot, i) in order.into_iter().enumerate() {
-        acc[slot] = taken[i].take().expect("each index once");
-    }
+    // Stable: resources with the same key keep their order.
+    acc.sort_by_cached_key(|r| {
+        let id = r.cur();
+        let ns = if id.namespace.is_empty() {
+            "~X"
+        } else {
+            &id.namespace
+        };
+        (
+            index(&id.kind),
+            id.gvk_string(),
+            format!("{ns}|{}", id.name),
+        )
+    });
 }
 
 /// Top-level fields of a Kustomization or Component (kustomize v5.5).
@@ -241,6 +231,43 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn str_items(n: Option<&Node>) -> Vec<&Node> {
     n.map(|n| n.items().iter().filter(|i| i.as_str().is_some()).collect())
         .unwrap_or_default()
+}
+
+/// The documents of a file outside the linted set, every node blamed on the
+/// kustomization entry that names it (`blame`).
+fn unlisted_documents(text: &str, blame: Span) -> Vec<Node> {
+    let parsed = yaml::parse(text, blame.file);
+    let mut docs: Vec<Node> = parsed.documents.into_iter().map(|d| d.root).collect();
+    for d in &mut docs {
+        res::respan(d, blame);
+    }
+    docs
+}
+
+/// Indexes of the resources whose current or any earlier id is `id`.
+fn resources_with_id(acc: &[Res], id: &ResId) -> Vec<usize> {
+    acc.iter()
+        .enumerate()
+        .filter(|(_, r)| r.all_ids().iter().any(|i| i.equals(id)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Set `metadata.<key>`, creating `metadata` (spanned at `span`) if needed.
+fn set_metadata(node: &mut Node, key: &str, value: Node, span: Span) {
+    res::ensure_map_at(node, "metadata", span).set(key, value.span, value);
+}
+
+/// Give a merged or patched resource back the namespace it had (none included).
+fn restore_namespace(node: &mut Node, namespace: Option<Node>, span: Span) {
+    match namespace {
+        Some(n) => set_metadata(node, "namespace", n, span),
+        None => {
+            if let Some(m) = node.get_mut("metadata") {
+                m.remove("namespace");
+            }
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -516,12 +543,7 @@ impl Ctx<'_> {
 
     fn append_or_merge(&mut self, acc: &mut Vec<Res>, mut r: Res, span: Span) {
         let id = r.cur();
-        let matches: Vec<usize> = acc
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| x.all_ids().iter().any(|i| i.equals(&id)))
-            .map(|(i, _)| i)
-            .collect();
+        let matches = resources_with_id(acc, &id);
         match (matches.as_slice(), r.behavior) {
             ([], Behavior::Create) => acc.push(r),
             ([], _) => self.error(
@@ -565,26 +587,10 @@ impl Ctx<'_> {
                     }
                 }
                 if let Some(n) = old.node.path(&["metadata", "name"]) {
-                    res::ensure_map_at(&mut r.node, "metadata", span).set(
-                        "name",
-                        n.span,
-                        n.clone(),
-                    );
+                    set_metadata(&mut r.node, "name", n.clone(), span);
                 }
-                match old.node.path(&["metadata", "namespace"]) {
-                    Some(n) => {
-                        res::ensure_map_at(&mut r.node, "metadata", span).set(
-                            "namespace",
-                            n.span,
-                            n.clone(),
-                        );
-                    }
-                    None => {
-                        if let Some(m) = r.node.get_mut("metadata") {
-                            m.remove("namespace");
-                        }
-                    }
-                }
+                let ns = old.node.path(&["metadata", "namespace"]).cloned();
+                restore_namespace(&mut r.node, ns, span);
                 r.org = old.org.clone();
                 r.prev = old.prev.clone();
                 r.needs_hash = old.needs_hash;
@@ -655,12 +661,7 @@ impl Ctx<'_> {
             // A file outside the linted set (excluded): read it, blame the list item.
             match std::fs::read_to_string(&abs) {
                 Ok(text) => {
-                    let parsed = yaml::parse(&text, item.span.file);
-                    let mut docs: Vec<Node> =
-                        parsed.documents.into_iter().map(|d| d.root).collect();
-                    for d in &mut docs {
-                        res::respan(d, item.span);
-                    }
+                    let docs = unlisted_documents(&text, item.span);
                     self.add_docs(docs, item.span.file, item.span, acc);
                 }
                 Err(e) => self.error(item.span, format!("cannot read `{path}`: {e}")),
@@ -764,13 +765,7 @@ impl Ctx<'_> {
             None => {
                 let abs = self.sources.root.join(&path);
                 if let Ok(t) = std::fs::read_to_string(&abs) {
-                    let parsed = yaml::parse(&t, entry.span.file);
-                    let mut docs: Vec<Node> =
-                        parsed.documents.into_iter().map(|d| d.root).collect();
-                    for d in &mut docs {
-                        res::respan(d, entry.span);
-                    }
-                    return Some(docs);
+                    return Some(unlisted_documents(&t, entry.span));
                 }
                 self.push(diag(
                     "kustomize-missing-resource",
@@ -810,16 +805,10 @@ impl Ctx<'_> {
         allow_kind: bool,
     ) {
         let pid = ResId::of(patch);
-        let matches: Vec<usize> = acc
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.all_ids().iter().any(|i| i.equals(&pid)))
-            .map(|(i, _)| i)
-            .collect();
-        match matches.as_slice() {
+        match resources_with_id(acc, &pid).as_slice() {
             [i] => {
                 let i = *i;
-                if self.apply_smp(&mut acc[i], patch, span, allow_name, allow_kind) {
+                if self.apply_smp(&mut acc[i], patch, allow_name, allow_kind) {
                     acc.remove(i);
                 }
             }
@@ -834,14 +823,7 @@ impl Ctx<'_> {
     }
 
     /// Returns true when the patch deleted the resource.
-    fn apply_smp(
-        &mut self,
-        r: &mut Res,
-        patch: &Node,
-        _span: Span,
-        allow_name: bool,
-        allow_kind: bool,
-    ) -> bool {
+    fn apply_smp(&mut self, r: &mut Res, patch: &Node, allow_name: bool, allow_kind: bool) -> bool {
         if allow_name || allow_kind {
             r.store_prev();
         }
@@ -859,33 +841,30 @@ impl Ctx<'_> {
         }
         if !allow_name {
             if let Some(n) = name {
-                res::ensure_map_at(&mut r.node, "metadata", span).set("name", n.span, n);
+                set_metadata(&mut r.node, "name", n, span);
             }
         }
-        match ns {
-            Some(n) => {
-                res::ensure_map_at(&mut r.node, "metadata", span).set("namespace", n.span, n)
-            }
-            None => {
-                if let Some(m) = r.node.get_mut("metadata") {
-                    m.remove("namespace");
-                }
-            }
-        }
+        restore_namespace(&mut r.node, ns, span);
         false
+    }
+
+    /// The documents of a `patches` or `patchesJson6902` entry, read from its
+    /// `path` or its inline `patch`, with the node that names them.
+    fn load_patch_entry<'k>(&mut self, dir: &str, p: &'k Node) -> Option<(&'k Node, Vec<Node>)> {
+        let (entry, inline) = match (p.get("path"), p.get("patch")) {
+            (Some(path), _) => (path, false),
+            (None, Some(inline)) => (inline, true),
+            _ => {
+                self.error(p.span, "a patch needs `path` or `patch`");
+                return None;
+            }
+        };
+        Some((entry, self.load_patch(dir, entry, inline)?))
     }
 
     fn patches(&mut self, dir: &str, k: &Node, acc: &mut Vec<Res>) {
         for p in k.get("patches").map(Node::items).unwrap_or(&[]) {
-            let (entry, inline) = match (p.get("path"), p.get("patch")) {
-                (Some(path), _) => (path, false),
-                (None, Some(inline)) => (inline, true),
-                _ => {
-                    self.error(p.span, "a patch needs `path` or `patch`");
-                    continue;
-                }
-            };
-            let Some(docs) = self.load_patch(dir, entry, inline) else {
+            let Some((entry, docs)) = self.load_patch_entry(dir, p) else {
                 continue;
             };
             let allow_name = p
@@ -924,8 +903,7 @@ impl Ctx<'_> {
                     }
                     let mut deleted = Vec::new();
                     for i in selected {
-                        if self.apply_smp(&mut acc[i], &docs[0], entry.span, allow_name, allow_kind)
-                        {
+                        if self.apply_smp(&mut acc[i], &docs[0], allow_name, allow_kind) {
                             deleted.push(i);
                         }
                     }
@@ -968,15 +946,7 @@ impl Ctx<'_> {
 
     fn patches_json6902(&mut self, dir: &str, k: &Node, acc: &mut [Res]) {
         for p in k.get("patchesJson6902").map(Node::items).unwrap_or(&[]) {
-            let (entry, inline) = match (p.get("path"), p.get("patch")) {
-                (Some(path), _) => (path, false),
-                (None, Some(inline)) => (inline, true),
-                _ => {
-                    self.error(p.span, "a patch needs `path` or `patch`");
-                    continue;
-                }
-            };
-            let Some(docs) = self.load_patch(dir, entry, inline) else {
+            let Some((entry, docs)) = self.load_patch_entry(dir, p) else {
                 continue;
             };
             let Some(target) = p.get("target") else {
@@ -1082,11 +1052,14 @@ impl Ctx<'_> {
     }
 
     fn set_pairs(acc: &mut [Res], pairs: &[(String, Span, Node)], specs: &[FieldSpec], span: Span) {
+        let paths: Vec<(&FieldSpec, Vec<&str>)> = specs
+            .iter()
+            .map(|fs| (fs, fieldspec::split(fs.path)))
+            .collect();
         for r in acc.iter_mut() {
             let id = r.cur();
-            for fs in specs.iter().filter(|fs| fs.applies(&id)) {
-                let path = fieldspec::split(fs.path);
-                fieldspec::visit_path(&mut r.node, &path, fs.create, span, &mut |target| {
+            for (fs, path) in paths.iter().filter(|(fs, _)| fs.applies(&id)) {
+                fieldspec::visit_path(&mut r.node, path, fs.create, span, &mut |target| {
                     if target.is_null() {
                         if !fs.create {
                             return;

@@ -12,28 +12,35 @@ pub struct FieldSpec {
     pub create: bool,
 }
 
-const fn fs(
-    group: Option<&'static str>,
-    kind: Option<&'static str>,
-    path: &'static str,
-    create: bool,
-) -> FieldSpec {
+/// A spec for `kind` in any API group.
+const fn any_group(kind: &'static str, path: &'static str, create: bool) -> FieldSpec {
     FieldSpec {
-        group,
+        group: None,
         version: None,
-        kind,
+        kind: Some(kind),
         path,
         create,
     }
 }
 
-const fn fsv(kind: &'static str, path: &'static str, create: bool) -> FieldSpec {
+/// A spec for `kind` in `group`, any version.
+const fn in_group(
+    group: &'static str,
+    kind: &'static str,
+    path: &'static str,
+    create: bool,
+) -> FieldSpec {
     FieldSpec {
-        group: Some(""),
+        group: Some(group),
+        ..any_group(kind, path, create)
+    }
+}
+
+/// A spec for a core `v1` kind.
+const fn core_v1(kind: &'static str, path: &'static str, create: bool) -> FieldSpec {
+    FieldSpec {
         version: Some("v1"),
-        kind: Some(kind),
-        path,
-        create,
+        ..in_group("", kind, path, create)
     }
 }
 
@@ -45,288 +52,96 @@ impl FieldSpec {
     }
 }
 
-pub const METADATA_LABELS: FieldSpec = fs(None, None, "metadata/labels", true);
+// Paths the tables share. Rows keep kustomize's order: it decides the order
+// of the keys a spec creates.
+const SELECTOR: &str = "spec/selector";
+const MATCH_LABELS: &str = "spec/selector/matchLabels";
+const TEMPLATE_LABELS_PATH: &str = "spec/template/metadata/labels";
+const TEMPLATE_ANNOTATIONS_PATH: &str = "spec/template/metadata/annotations";
+const CLAIM_TEMPLATE_LABELS: &str = "spec/volumeClaimTemplates[]/metadata/labels";
+const JOB_TEMPLATE_MATCH_LABELS: &str = "spec/jobTemplate/spec/selector/matchLabels";
+const JOB_TEMPLATE_LABELS: &str = "spec/jobTemplate/metadata/labels";
+const JOB_TEMPLATE_ANNOTATIONS: &str = "spec/jobTemplate/metadata/annotations";
+const JOB_POD_TEMPLATE_LABELS: &str = "spec/jobTemplate/spec/template/metadata/labels";
+const JOB_POD_TEMPLATE_ANNOTATIONS: &str = "spec/jobTemplate/spec/template/metadata/annotations";
+const AFFINITY_PREFERRED: &str = "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels";
+const AFFINITY_REQUIRED: &str = "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels";
+const ANTI_AFFINITY_PREFERRED: &str = "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels";
+const ANTI_AFFINITY_REQUIRED: &str = "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels";
+const TOPOLOGY_SPREAD: &str =
+    "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels";
+
+pub const METADATA_LABELS: FieldSpec = FieldSpec {
+    group: None,
+    version: None,
+    kind: None,
+    path: "metadata/labels",
+    create: true,
+};
 
 /// kustomize's `commonLabels` field specs (selectors included).
+#[rustfmt::skip]
 pub const COMMON_LABELS: &[FieldSpec] = &[
     METADATA_LABELS,
-    fsv("Service", "spec/selector", true),
-    fsv("ReplicationController", "spec/selector", true),
-    fsv(
-        "ReplicationController",
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(None, Some("Deployment"), "spec/selector/matchLabels", true),
-    fs(
-        None,
-        Some("Deployment"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("apps"),
-        Some("Deployment"),
-        const_format_aff::PA_PREF,
-        false,
-    ),
-    fs(
-        Some("apps"),
-        Some("Deployment"),
-        const_format_aff::PA_REQ,
-        false,
-    ),
-    fs(
-        Some("apps"),
-        Some("Deployment"),
-        const_format_aff::PAA_PREF,
-        false,
-    ),
-    fs(
-        Some("apps"),
-        Some("Deployment"),
-        const_format_aff::PAA_REQ,
-        false,
-    ),
-    fs(
-        Some("apps"),
-        Some("Deployment"),
-        const_format_aff::TSC,
-        false,
-    ),
-    fs(None, Some("ReplicaSet"), "spec/selector/matchLabels", true),
-    fs(
-        None,
-        Some("ReplicaSet"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(None, Some("DaemonSet"), "spec/selector/matchLabels", true),
-    fs(
-        None,
-        Some("DaemonSet"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        "spec/selector/matchLabels",
-        true,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        const_format_aff::PA_PREF,
-        false,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        const_format_aff::PA_REQ,
-        false,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        const_format_aff::PAA_PREF,
-        false,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        const_format_aff::PAA_REQ,
-        false,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        const_format_aff::TSC,
-        false,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        "spec/volumeClaimTemplates[]/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("batch"),
-        Some("Job"),
-        "spec/selector/matchLabels",
-        false,
-    ),
-    fs(
-        Some("batch"),
-        Some("Job"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("batch"),
-        Some("CronJob"),
-        "spec/jobTemplate/spec/selector/matchLabels",
-        false,
-    ),
-    fs(
-        Some("batch"),
-        Some("CronJob"),
-        "spec/jobTemplate/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("batch"),
-        Some("CronJob"),
-        "spec/jobTemplate/spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("policy"),
-        Some("PodDisruptionBudget"),
-        "spec/selector/matchLabels",
-        false,
-    ),
-    fs(
-        Some("networking.k8s.io"),
-        Some("NetworkPolicy"),
-        "spec/podSelector/matchLabels",
-        false,
-    ),
-    fs(
-        Some("networking.k8s.io"),
-        Some("NetworkPolicy"),
-        "spec/ingress/from/podSelector/matchLabels",
-        false,
-    ),
-    fs(
-        Some("networking.k8s.io"),
-        Some("NetworkPolicy"),
-        "spec/egress/to/podSelector/matchLabels",
-        false,
-    ),
+    core_v1("Service", SELECTOR, true),
+    core_v1("ReplicationController", SELECTOR, true),
+    core_v1("ReplicationController", TEMPLATE_LABELS_PATH, true),
+    any_group("Deployment", MATCH_LABELS, true),
+    any_group("Deployment", TEMPLATE_LABELS_PATH, true),
+    in_group("apps", "Deployment", AFFINITY_PREFERRED, false),
+    in_group("apps", "Deployment", AFFINITY_REQUIRED, false),
+    in_group("apps", "Deployment", ANTI_AFFINITY_PREFERRED, false),
+    in_group("apps", "Deployment", ANTI_AFFINITY_REQUIRED, false),
+    in_group("apps", "Deployment", TOPOLOGY_SPREAD, false),
+    any_group("ReplicaSet", MATCH_LABELS, true),
+    any_group("ReplicaSet", TEMPLATE_LABELS_PATH, true),
+    any_group("DaemonSet", MATCH_LABELS, true),
+    any_group("DaemonSet", TEMPLATE_LABELS_PATH, true),
+    in_group("apps", "StatefulSet", MATCH_LABELS, true),
+    in_group("apps", "StatefulSet", TEMPLATE_LABELS_PATH, true),
+    in_group("apps", "StatefulSet", AFFINITY_PREFERRED, false),
+    in_group("apps", "StatefulSet", AFFINITY_REQUIRED, false),
+    in_group("apps", "StatefulSet", ANTI_AFFINITY_PREFERRED, false),
+    in_group("apps", "StatefulSet", ANTI_AFFINITY_REQUIRED, false),
+    in_group("apps", "StatefulSet", TOPOLOGY_SPREAD, false),
+    in_group("apps", "StatefulSet", CLAIM_TEMPLATE_LABELS, true),
+    in_group("batch", "Job", MATCH_LABELS, false),
+    in_group("batch", "Job", TEMPLATE_LABELS_PATH, true),
+    in_group("batch", "CronJob", JOB_TEMPLATE_MATCH_LABELS, false),
+    in_group("batch", "CronJob", JOB_TEMPLATE_LABELS, true),
+    in_group("batch", "CronJob", JOB_POD_TEMPLATE_LABELS, true),
+    in_group("policy", "PodDisruptionBudget", MATCH_LABELS, false),
+    in_group("networking.k8s.io", "NetworkPolicy", "spec/podSelector/matchLabels", false),
+    in_group("networking.k8s.io", "NetworkPolicy", "spec/ingress/from/podSelector/matchLabels", false),
+    in_group("networking.k8s.io", "NetworkPolicy", "spec/egress/to/podSelector/matchLabels", false),
 ];
 
-mod const_format_aff {
-    pub const PA_PREF: &str = "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels";
-    pub const PA_REQ: &str = "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels";
-    pub const PAA_PREF: &str = "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels";
-    pub const PAA_REQ: &str = "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels";
-    pub const TSC: &str = "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels";
-}
-
 /// `labels[].includeTemplates` field specs (added to `metadata/labels`).
+#[rustfmt::skip]
 pub const TEMPLATE_LABELS: &[FieldSpec] = &[
-    fsv(
-        "ReplicationController",
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        None,
-        Some("Deployment"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        None,
-        Some("ReplicaSet"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        None,
-        Some("DaemonSet"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        "spec/volumeClaimTemplates[]/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("batch"),
-        Some("Job"),
-        "spec/template/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("batch"),
-        Some("CronJob"),
-        "spec/jobTemplate/metadata/labels",
-        true,
-    ),
-    fs(
-        Some("batch"),
-        Some("CronJob"),
-        "spec/jobTemplate/spec/template/metadata/labels",
-        true,
-    ),
+    core_v1("ReplicationController", TEMPLATE_LABELS_PATH, true),
+    any_group("Deployment", TEMPLATE_LABELS_PATH, true),
+    any_group("ReplicaSet", TEMPLATE_LABELS_PATH, true),
+    any_group("DaemonSet", TEMPLATE_LABELS_PATH, true),
+    in_group("apps", "StatefulSet", TEMPLATE_LABELS_PATH, true),
+    in_group("apps", "StatefulSet", CLAIM_TEMPLATE_LABELS, true),
+    in_group("batch", "Job", TEMPLATE_LABELS_PATH, true),
+    in_group("batch", "CronJob", JOB_TEMPLATE_LABELS, true),
+    in_group("batch", "CronJob", JOB_POD_TEMPLATE_LABELS, true),
 ];
 
 /// kustomize's `commonAnnotations` field specs.
+#[rustfmt::skip]
 pub const COMMON_ANNOTATIONS: &[FieldSpec] = &[
-    fs(None, None, "metadata/annotations", true),
-    fsv(
-        "ReplicationController",
-        "spec/template/metadata/annotations",
-        true,
-    ),
-    fs(
-        None,
-        Some("Deployment"),
-        "spec/template/metadata/annotations",
-        true,
-    ),
-    fs(
-        None,
-        Some("ReplicaSet"),
-        "spec/template/metadata/annotations",
-        true,
-    ),
-    fs(
-        None,
-        Some("DaemonSet"),
-        "spec/template/metadata/annotations",
-        true,
-    ),
-    fs(
-        Some("apps"),
-        Some("StatefulSet"),
-        "spec/template/metadata/annotations",
-        true,
-    ),
-    fs(
-        Some("batch"),
-        Some("Job"),
-        "spec/template/metadata/annotations",
-        true,
-    ),
-    fs(
-        Some("batch"),
-        Some("CronJob"),
-        "spec/jobTemplate/metadata/annotations",
-        true,
-    ),
-    fs(
-        Some("batch"),
-        Some("CronJob"),
-        "spec/jobTemplate/spec/template/metadata/annotations",
-        true,
-    ),
+    FieldSpec { path: "metadata/annotations", ..METADATA_LABELS },
+    core_v1("ReplicationController", TEMPLATE_ANNOTATIONS_PATH, true),
+    any_group("Deployment", TEMPLATE_ANNOTATIONS_PATH, true),
+    any_group("ReplicaSet", TEMPLATE_ANNOTATIONS_PATH, true),
+    any_group("DaemonSet", TEMPLATE_ANNOTATIONS_PATH, true),
+    in_group("apps", "StatefulSet", TEMPLATE_ANNOTATIONS_PATH, true),
+    in_group("batch", "Job", TEMPLATE_ANNOTATIONS_PATH, true),
+    in_group("batch", "CronJob", JOB_TEMPLATE_ANNOTATIONS, true),
+    in_group("batch", "CronJob", JOB_POD_TEMPLATE_ANNOTATIONS, true),
 ];
 
 /// Visit the node(s) at a slash-separated field-spec path. Sequences met on

@@ -343,19 +343,7 @@ fn go_json_string(s: &str, out: &mut String) {
 }
 
 fn go_json_string_map(node: Option<&Node>, out: &mut String) {
-    let mut entries: Vec<(String, String)> = node
-        .map(|n| {
-            n.entries()
-                .iter()
-                .map(|e| {
-                    (
-                        e.key.name.clone(),
-                        e.value.scalar_text().unwrap_or_default(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut entries = super::res::string_map(node);
     entries.sort();
     out.push('{');
     for (i, (k, v)) in entries.iter().enumerate() {

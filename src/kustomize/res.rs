@@ -1,6 +1,6 @@
 //! A resource during rendering: its tree plus the identity history kustomize keeps.
 
-use crate::yaml::{Entry, FileId, Key, Node, Span, Value};
+use crate::yaml::{FileId, Node, Span, Value};
 
 /// group/version/kind + name + namespace, as kustomize's `ResId`.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -214,6 +214,7 @@ impl Res {
     }
 }
 
+/// The entries of a mapping as (key, scalar text) pairs.
 pub fn string_map(node: Option<&Node>) -> Vec<(String, String)> {
     node.map(|n| {
         n.entries()
@@ -241,37 +242,18 @@ pub fn ensure_map_at<'a>(node: &'a mut Node, key: &str, span: Span) -> &'a mut N
     node.get_mut(key).expect("just set")
 }
 
-/// Set a key, creating the entry with `key_span` when new.
+/// Set a key, creating the entry with `key_span` when new; a node that is
+/// not a mapping becomes one.
 pub fn set_entry(map: &mut Node, key: &str, key_span: Span, value: Node) {
     if !matches!(map.value, Value::Map(_)) {
         *map = Node::new(Value::Map(Vec::new()), value.span);
     }
-    if let Some(entries) = map.as_map_mut() {
-        if let Some(e) = entries.iter_mut().find(|e| e.key.name == key) {
-            e.value = value;
-        } else {
-            entries.push(Entry {
-                key: Key {
-                    name: key.to_string(),
-                    span: key_span,
-                },
-                value,
-            });
-        }
-    }
+    map.set(key, key_span, value);
 }
 
 /// Give every node and key of a tree the same span.
 pub fn respan(node: &mut Node, span: Span) {
-    node.span = span;
-    match &mut node.value {
-        Value::Seq(items) => items.iter_mut().for_each(|n| respan(n, span)),
-        Value::Map(entries) => entries.iter_mut().for_each(|e| {
-            e.key.span = span;
-            respan(&mut e.value, span);
-        }),
-        _ => {}
-    }
+    map_spans(node, &|_| span);
 }
 
 /// Rewrite every span of a tree with `f`.

@@ -42,17 +42,16 @@ pub fn apply(dst: &mut Node, patch: &Node) -> Merged {
     Merged::Kept
 }
 
+/// A copy of a patch node without its directives, to insert as is.
+fn stripped(patch: &Node) -> Node {
+    let mut p = patch.clone();
+    strip_directives(&mut p);
+    p
+}
+
 fn merge_map(dst: &mut Node, patch: &Node, path: &[&str]) {
-    if directive(patch) == Some("replace") {
-        let mut p = patch.clone();
-        strip_directives(&mut p);
-        *dst = p;
-        return;
-    }
-    if !matches!(dst.value, Value::Map(_)) {
-        let mut p = patch.clone();
-        strip_directives(&mut p);
-        *dst = p;
+    if directive(patch) == Some("replace") || !matches!(dst.value, Value::Map(_)) {
+        *dst = stripped(patch);
         return;
     }
     let retain: Option<Vec<String>> = patch.get("$retainKeys").map(|n| {
@@ -94,29 +93,14 @@ fn merge_map(dst: &mut Node, patch: &Node, path: &[&str]) {
                 // A patch that restates a scalar (a merge key such as a container
                 // `name`) does not become its provenance.
                 (a, b) if a == b && pv.tag.is_none() => {}
-                _ => {
-                    let mut p = pv.clone();
-                    strip_directives(&mut p);
-                    *dv = p;
-                }
+                _ => *dv = stripped(pv),
             },
             _ => {
                 if directive(pv) == Some("delete") {
                     dst.remove(key);
                     continue;
                 }
-                let mut p = pv.clone();
-                strip_directives(&mut p);
-                if let Some(entries) = dst.as_map_mut() {
-                    if let Some(x) = entries.iter_mut().find(|x| x.key.name == key) {
-                        x.value = p;
-                    } else {
-                        entries.push(crate::yaml::Entry {
-                            key: e.key.clone(),
-                            value: p,
-                        });
-                    }
-                }
+                dst.set(key, e.key.span, stripped(pv));
             }
         }
     }
@@ -197,9 +181,7 @@ fn merge_list(dst: &mut Node, patch: &Node, field: &str) {
     }
     let key = merge_key(field, dst.items(), pitems);
     let Some(key) = key else {
-        let mut p = patch.clone();
-        strip_directives(&mut p);
-        *dst = p;
+        *dst = stripped(patch);
         return;
     };
     let Some(ditems) = dst.as_seq_mut() else {
@@ -228,42 +210,31 @@ fn merge_list(dst: &mut Node, patch: &Node, field: &str) {
                 merge_map(&mut merged, pi, &[field]);
                 right.push(merged);
             }
-            None => {
-                let mut p = pi.clone();
-                strip_directives(&mut p);
-                right.push(p);
-            }
+            None => right.push(stripped(pi)),
         }
     }
-    let left: Vec<Node> = ditems
-        .iter()
-        .zip(&taken)
-        .filter(|(_, t)| !**t)
-        .map(|(d, _)| d.clone())
-        .collect();
+    // Each item with its server position, computed once (not per comparison).
     let index = |n: &Node| -> Option<usize> {
         let k = key_of(n, key)?;
         server_order.iter().position(|d| d.as_ref() == Some(&k))
     };
-    let mut out = Vec::with_capacity(left.len() + right.len());
-    let (mut i, mut j) = (0, 0);
-    while i < left.len() || j < right.len() {
-        if i >= left.len() {
-            out.push(right[j].clone());
-            j += 1;
-        } else if j >= right.len() {
-            out.push(left[i].clone());
-            i += 1;
-        } else {
-            let less = matches!((index(&left[i]), index(&right[j])), (Some(l), Some(r)) if l < r);
-            if less {
-                out.push(left[i].clone());
-                i += 1;
-            } else {
-                out.push(right[j].clone());
-                j += 1;
-            }
-        }
+    let mut out = Vec::with_capacity(ditems.len() + right.len());
+    let mut left = std::mem::take(ditems)
+        .into_iter()
+        .zip(&taken)
+        .filter(|(_, t)| !**t)
+        .map(|(d, _)| (index(&d), d))
+        .peekable();
+    let mut right = right.into_iter().map(|n| (index(&n), n)).peekable();
+    loop {
+        let take_left = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some((l, _)), Some((r, _))) => matches!((l, r), (Some(l), Some(r)) if l < r),
+        };
+        let next = if take_left { left.next() } else { right.next() };
+        out.extend(next.map(|(_, n)| n));
     }
     *ditems = out;
 }

@@ -175,27 +175,18 @@ pub fn deprecation(api_version: &str, kind: &str, target: KubeVersion) -> Option
     let c = API_CHANGES
         .iter()
         .find(|c| c.api_version == api_version && c.kind == kind)?;
-    if let Some(r) = c.removed_in {
-        if target >= r {
-            return Some(Deprecation {
-                removed: true,
-                since: r,
-                replacement: c.replacement,
-                note: c.note,
-                change: c,
-            });
-        }
-    }
-    if target >= c.deprecated_in {
-        return Some(Deprecation {
-            removed: false,
-            since: c.deprecated_in,
-            replacement: c.replacement,
-            note: c.note,
-            change: c,
-        });
-    }
-    None
+    let (removed, since) = match c.removed_in {
+        Some(r) if target >= r => (true, r),
+        _ if target >= c.deprecated_in => (false, c.deprecated_in),
+        _ => return None,
+    };
+    Some(Deprecation {
+        removed,
+        since,
+        replacement: c.replacement,
+        note: c.note,
+        change: c,
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The schema registry: finds the schema of an apiVersion/kind, compiles it once,
 //! validates objects.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -394,22 +394,6 @@ impl SchemaRegistry {
             m.insert("$schema".into(), DRAFT_2020_12.into());
         }
         schema
-    }
-
-    /// Kinds known at this version (built-ins, bundled and added CRDs), as
-    /// `apiVersion/Kind`. Mainly for diagnostics and tests.
-    pub fn known_kinds(&self) -> Vec<String> {
-        let mut v: BTreeMap<String, ()> = BTreeMap::new();
-        for k in bundled::k8s_version(self.version_idx).kinds.keys() {
-            v.insert(k.clone(), ());
-        }
-        for (k, _) in bundled::CRDS {
-            v.insert((*k).to_owned(), ());
-        }
-        for e in self.user.iter() {
-            v.insert(e.key().clone(), ());
-        }
-        v.into_keys().collect()
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::argocd::model;
+use crate::argocd::{model, App};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
 
@@ -19,15 +19,11 @@ impl Rule for DefaultProject {
 
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
-        let mut once = super::Once::default();
-        for app in &m.apps {
-            if app.project_name() != "default" {
-                continue;
-            }
-            let span = app.project.as_ref().map(|p| p.span).unwrap_or(app.anchor);
-            if !once.first(app, span) {
-                continue;
-            }
+        let uses_default = |app: &App| {
+            (app.project_name() == "default")
+                .then(|| app.project.as_ref().map(|p| p.span).unwrap_or(app.anchor))
+        };
+        for (app, span) in super::apps_with_finding(m, uses_default) {
             let mut d = super::app_finding(
                 m,
                 app,

@@ -35,12 +35,25 @@ pub(crate) fn app_finding(model: &Model, app: &App, span: Span, message: String)
 /// Generated Applications share their template's spans: report a template
 /// location once.
 #[derive(Default)]
-pub(crate) struct Once(HashSet<(Span, String)>);
+pub(crate) struct Once(HashSet<Span>);
 
 impl Once {
     pub fn first(&mut self, app: &App, span: Span) -> bool {
-        !app.is_generated() || self.0.insert((span, String::new()))
+        !app.is_generated() || self.0.insert(span)
     }
+}
+
+/// The Applications with a finding, each with the span `finding_at` reports
+/// it at; a template location shared by generated Applications comes once.
+pub(crate) fn apps_with_finding<'m>(
+    model: &'m Model,
+    mut finding_at: impl FnMut(&'m App) -> Option<Span>,
+) -> impl Iterator<Item = (&'m App, Span)> {
+    let mut once = Once::default();
+    model.apps.iter().filter_map(move |app| {
+        let span = finding_at(app)?;
+        once.first(app, span).then_some((app, span))
+    })
 }
 
 pub(crate) fn object_context(repo: &Repo, unit_ids: &[String], o: &Object) -> Context {

@@ -1,4 +1,4 @@
-use crate::argocd::model;
+use crate::argocd::{model, App};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
 
@@ -20,12 +20,9 @@ impl Rule for ProdAutoSync {
 
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
-        let mut once = super::Once::default();
-        for app in &m.apps {
-            let Some(span) = app.automated else { continue };
-            if app.env.as_deref() != Some("prod") || !once.first(app, span) {
-                continue;
-            }
+        let auto_synced_prod =
+            |app: &App| app.automated.filter(|_| app.env.as_deref() == Some("prod"));
+        for (app, span) in super::apps_with_finding(m, auto_synced_prod) {
             out.push(
                 super::app_finding(
                     m,

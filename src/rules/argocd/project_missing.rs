@@ -1,4 +1,4 @@
-use crate::argocd::{model, templated};
+use crate::argocd::{model, templated, App};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
 
@@ -19,21 +19,18 @@ impl Rule for ProjectMissing {
 
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
-        let mut once = super::Once::default();
-        for app in &m.apps {
-            let Some(p) = &app.project else { continue };
+        let undefined_project = |app: &App| {
             let name = app.project_name();
-            if name == "default" || templated(name) || m.project(name).is_some() {
-                continue;
-            }
-            if !once.first(app, p.span) {
-                continue;
-            }
+            let defined = name == "default" || templated(name) || m.project(name).is_some();
+            app.project.as_ref().filter(|_| !defined).map(|p| p.span)
+        };
+        for (app, span) in super::apps_with_finding(m, undefined_project) {
+            let name = app.project_name();
             let known: Vec<&str> = m.projects.iter().map(|p| p.name.as_str()).collect();
             let mut d = super::app_finding(
                 m,
                 app,
-                p.span,
+                span,
                 format!(
                     "{} uses AppProject `{name}`, which is not defined in this repository",
                     app.describe(m)

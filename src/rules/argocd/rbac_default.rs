@@ -1,9 +1,8 @@
 use crate::argocd::model;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
-use crate::yaml::Node;
 
-use super::rbac_policy::lines;
+use super::rbac_policy::{lines, policy_csv_entries};
 
 /// argocd-rbac-cm `policy.default` grants more than `role:readonly`: every
 /// authenticated user gets it.
@@ -37,10 +36,7 @@ impl Rule for RbacDefault {
                 vec!["everything (role:admin)".into()]
             } else {
                 // A custom role: what its policy lines allow beyond `get`.
-                data.map(Node::entries)
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter(|e| e.key.name.starts_with("policy.") && e.key.name.ends_with(".csv"))
+                policy_csv_entries(data)
                     .flat_map(|e| lines(repo, &e.value))
                     .filter_map(|(l, _)| {
                         let f: Vec<&str> = l.split(',').map(str::trim).collect();

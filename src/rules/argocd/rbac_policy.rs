@@ -1,7 +1,7 @@
 use crate::argocd::model;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
-use crate::yaml::{Node, Span};
+use crate::yaml::{Entry, Node, Span};
 
 /// A malformed line in argocd-rbac-cm `policy.csv` (or an AppProject role
 /// policy): Argo CD skips or misreads it, silently.
@@ -113,6 +113,14 @@ pub fn lines(repo: &crate::repo::Repo, value: &Node) -> Vec<(String, Span)> {
     out
 }
 
+/// The `policy.csv` and `policy.<name>.csv` entries of argocd-rbac-cm's data.
+pub(super) fn policy_csv_entries(data: Option<&Node>) -> impl Iterator<Item = &Entry> {
+    data.map(Node::entries)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|e| e.key.name.starts_with("policy.") && e.key.name.ends_with(".csv"))
+}
+
 impl Rule for RbacPolicy {
     fn meta(&self) -> &RuleMeta {
         &META
@@ -122,15 +130,11 @@ impl Rule for RbacPolicy {
         let repo = cx.repo;
         let m = model(repo);
         for cm in m.config_map("argocd-rbac-cm") {
-            for e in cm.root.get("data").map(Node::entries).unwrap_or(&[]) {
-                let k = e.key.name.as_str();
-                if !(k == "policy.csv" || (k.starts_with("policy.") && k.ends_with(".csv"))) {
-                    continue;
-                }
+            for e in policy_csv_entries(cm.root.get("data")) {
                 for (line, span) in lines(repo, &e.value) {
                     if let Some(problem) = check_line(&line) {
                         out.push(
-                            Diagnostic::new(span, format!("{k}: {problem}"))
+                            Diagnostic::new(span, format!("{}: {problem}", e.key.name))
                                 .with_related(cm.anchor_span(), "argocd-rbac-cm")
                                 .with_help("see https://argo-cd.readthedocs.io/en/stable/operator-manual/rbac/"),
                         );

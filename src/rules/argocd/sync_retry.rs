@@ -1,6 +1,7 @@
-use crate::argocd::{edit, model, Origin};
+use crate::argocd::{edit, model, App, Origin};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
+use crate::yaml::Node;
 
 /// Automated sync without a retry policy: one transient failure leaves the
 /// Application out of sync until the next change.
@@ -17,6 +18,10 @@ static META: RuleMeta = RuleMeta::new(
 const RETRY: &str =
     "retry:\n  limit: 5\n  backoff:\n    duration: 5s\n    factor: 2\n    maxDuration: 3m";
 
+fn sync_policy(app: &App) -> Option<&Node> {
+    app.spec().and_then(|s| s.get("syncPolicy"))
+}
+
 impl Rule for SyncRetry {
     fn meta(&self) -> &RuleMeta {
         &META
@@ -24,15 +29,11 @@ impl Rule for SyncRetry {
 
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
-        let mut once = super::Once::default();
-        for app in &m.apps {
-            let Some(span) = app.automated else { continue };
-            let Some(policy) = app.spec().and_then(|s| s.get("syncPolicy")) else {
-                continue;
-            };
-            if policy.get("retry").is_some() || !once.first(app, span) {
-                continue;
-            }
+        let auto_synced_without_retry = |app: &App| {
+            app.automated
+                .filter(|_| sync_policy(app).is_some_and(|p| p.get("retry").is_none()))
+        };
+        for (app, span) in super::apps_with_finding(m, auto_synced_without_retry) {
             let mut d = super::app_finding(
                 m,
                 app,
@@ -40,7 +41,7 @@ impl Rule for SyncRetry {
                 format!("{} syncs automatically without a retry policy", app.describe(m)),
             )
             .with_help("add `syncPolicy.retry` with a limit and backoff, so transient failures are retried");
-            if matches!(app.origin, Origin::Object) {
+            if let (Origin::Object, Some(policy)) = (&app.origin, sync_policy(app)) {
                 let text = &cx.repo.sources.get(policy.span.file).text;
                 if let Some(at) = edit::mapping_end(text, policy) {
                     d = d.with_fix(Fix {

@@ -1,4 +1,4 @@
-use crate::argocd::{model, HOOK, SYNC_WAVE};
+use crate::argocd::{is_argo, model, HOOK, SYNC_WAVE};
 use crate::diagnostic::{Context, Diagnostic, Severity};
 use crate::model::Object;
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
@@ -207,7 +207,7 @@ fn needs(o: &Object) -> Vec<(Need, String, Span)> {
             o.root.get("kind").map(|k| k.span).unwrap_or(o.root.span),
         ));
     }
-    if o.kind == "Application" && o.group() == "argoproj.io" {
+    if is_argo(o, "Application") {
         push_name(
             &mut out,
             Need::AppProject,
