@@ -36,24 +36,6 @@ pub fn project_root(start: &Path) -> Option<PathBuf> {
     }
 }
 
-/// Directory holding `.git` above `start`, if any.
-pub fn git_root(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
-    let mut dir = if start.is_file() {
-        start.parent()?.to_path_buf()
-    } else {
-        start
-    };
-    loop {
-        if dir.join(".git").exists() {
-            return Some(dir);
-        }
-        if !dir.pop() {
-            return None;
-        }
-    }
-}
-
 pub fn is_kustomization_name(name: &str) -> bool {
     matches!(
         name,

@@ -41,16 +41,6 @@ impl Object {
         })
     }
 
-    /// Re-read name and namespace after the tree was changed (rendering).
-    pub fn refresh_identity(&mut self) {
-        if let Some(o) = Object::from_node(self.root.clone(), self.file, self.doc_index) {
-            self.api_version = o.api_version;
-            self.kind = o.kind;
-            self.name = o.name;
-            self.namespace = o.namespace;
-        }
-    }
-
     /// API group ("" for the core group).
     pub fn group(&self) -> &str {
         match self.api_version.split_once('/') {
@@ -123,10 +113,6 @@ impl Object {
                 .path(&["spec", "jobTemplate", "spec", "template", "metadata"]),
             _ => self.root.path(&["spec", "template", "metadata"]),
         }
-    }
-
-    pub fn is_workload(&self) -> bool {
-        self.pod_spec().is_some()
     }
 }
 

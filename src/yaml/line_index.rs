@@ -22,10 +22,6 @@ impl LineIndex {
         LineIndex { line_starts }
     }
 
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-
     /// Start byte of a 1-based line.
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts

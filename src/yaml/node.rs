@@ -30,15 +30,6 @@ impl Span {
     pub fn range(&self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
-
-    /// The smallest span covering both (same file assumed).
-    pub fn cover(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
 }
 
 /// How a scalar was written; matters for resolution and for fixes.
