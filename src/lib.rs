@@ -133,7 +133,13 @@ fn render(dir: &Path) -> u8 {
         return EXIT_USAGE;
     }
     let root = discover::project_root(dir).unwrap_or_else(|| dir.to_path_buf());
-    let repo = match repo::Repo::load(&root, std::slice::from_ref(&root), Config::default(), None, 0) {
+    let repo = match repo::Repo::load(
+        &root,
+        std::slice::from_ref(&root),
+        Config::default(),
+        None,
+        0,
+    ) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
