@@ -42,14 +42,16 @@ impl Rule for DuplicateResource {
                     } else {
                         format!("{} {}/{}", o.kind, ns, o.name)
                     };
-                    out.push(
+                    out.push(super::wiring::in_context(
+                        cx,
+                        o,
                         Diagnostic::new(
                             o.anchor_span(),
                             format!("{id} is defined twice in unit {}", cx.unit.name()),
                         )
                         .with_related(first.anchor_span(), "first defined here")
                         .with_help("keep one definition; move environment-specific variants into their overlays"),
-                    );
+                    ));
                 }
             }
         }

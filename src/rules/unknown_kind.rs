@@ -21,6 +21,20 @@ fn is_kustomize_config(api_version: &str) -> bool {
         || api_version.contains(".kustomize.config.k8s.io/")
 }
 
+/// A group Kubernetes serves itself (core, `apps`, `*.k8s.io`, ...) and that
+/// the bundled schemas know; CRD groups such as `gateway.networking.k8s.io`
+/// are not bundled, so they never match.
+fn is_builtin_group(group: &str, known: &[String]) -> bool {
+    if group.contains('.') && !group.ends_with(".k8s.io") {
+        return false;
+    }
+    known.iter().any(|k| {
+        let parts: Vec<&str> = k.split('/').collect();
+        let g = if parts.len() == 3 { parts[0] } else { "" };
+        g == group
+    })
+}
+
 impl Rule for UnknownKind {
     fn meta(&self) -> &RuleMeta {
         &META
@@ -46,7 +60,26 @@ impl Rule for UnknownKind {
             .map(|n| n.span)
             .unwrap_or_else(|| o.anchor_span());
         let others = reg.api_versions_of(&o.kind);
-        let d = if others.is_empty() {
+        let group = o.group();
+        let d = if others.is_empty() && is_builtin_group(group, &reg.known_kinds()) {
+            // No CRD can add a kind to a group Kubernetes itself serves: the
+            // kind was removed long ago, is misspelt, or the file is some
+            // tool's config (a scheduler Policy, an InitializerConfiguration).
+            Diagnostic::new(
+                span,
+                format!(
+                    "`{}` {} is not a Kubernetes {} API: the `{}` group is built in and has no such kind",
+                    o.api_version,
+                    o.kind,
+                    reg.version(),
+                    if group.is_empty() { "core" } else { group }
+                ),
+            )
+            .with_help(
+                "check the apiVersion and kind; if the file is not a Kubernetes manifest, \
+                 list it under `exclude` in .ftlint.yaml",
+            )
+        } else if others.is_empty() {
             Diagnostic::new(
                 span,
                 format!("no schema for `{}` {}: it cannot be validated", o.api_version, o.kind),

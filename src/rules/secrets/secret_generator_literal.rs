@@ -7,7 +7,8 @@ use crate::yaml::Node;
 /// that are committed to the repository: the secret is in git in plain text.
 ///
 /// `files`/`envs` that are not in the repository (ignored, produced by CI)
-/// pass; literals that are only substitution references (`${VAR}`) pass too.
+/// pass; literals that are only substitution references (`${VAR}`) or obvious
+/// placeholders (`changeme`, also base64-encoded: `Y2hhbmdlbWU=`) pass too.
 pub struct SecretGeneratorLiteral;
 
 static META: RuleMeta = RuleMeta::new(
@@ -20,6 +21,22 @@ static META: RuleMeta = RuleMeta::new(
 fn file_part(item: &str) -> &str {
     // `files: [key=path]` or `[path]`
     item.split_once('=').map(|(_, p)| p).unwrap_or(item).trim()
+}
+
+/// Whether a literal value holds something: not empty, not a reference, not a
+/// placeholder, not the base64 encoding of a placeholder (what users write
+/// when the consumer expects base64, e.g. 1Password Connect credentials).
+fn holds_literal(v: &str) -> bool {
+    use base64::Engine;
+    let v = v.trim();
+    if v.is_empty() || super::is_reference(v) || super::is_placeholder(v) {
+        return false;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(v)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok());
+    !decoded.is_some_and(|d| super::is_placeholder(&d))
 }
 
 impl Rule for SecretGeneratorLiteral {
@@ -54,9 +71,7 @@ impl Rule for SecretGeneratorLiteral {
                     .filter_map(|n| n.as_str())
                     .filter(|s| {
                         if key == "literals" {
-                            s.split_once('=').is_some_and(|(_, v)| {
-                                !v.trim().is_empty() && !super::is_reference(v)
-                            })
+                            s.split_once('=').is_some_and(|(_, v)| holds_literal(v))
                         } else {
                             dir.is_some_and(|d| d.join(file_part(s)).is_file())
                         }

@@ -15,7 +15,9 @@ use crate::yaml::Node;
 /// Reported once per namespace and unit. Exempt: the namespaces every cluster
 /// has (`default`, `kube-*`) and the platform's own (`openshift-*`, `gke-*`), and the
 /// namespace of Argo CD's own objects (Application, AppProject, ApplicationSet
-/// live where Argo CD is installed).
+/// live where Argo CD is installed). `flux-system` counts as provided when the
+/// repository holds Flux objects (`*.toolkit.fluxcd.io`) in it: `flux
+/// bootstrap` creates it and commits only a placeholder for its manifests.
 pub struct NamespaceMissing;
 
 static META: RuleMeta = RuleMeta::new(
@@ -43,6 +45,11 @@ fn creates_namespace(sync_options: Option<&Node>) -> bool {
 fn provided(repo: &Repo) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for (_, o) in repo.objects() {
+        if o.group().ends_with(".toolkit.fluxcd.io")
+            && o.namespace.as_deref() == Some("flux-system")
+        {
+            out.insert("flux-system".to_string());
+        }
         match (o.group(), o.kind.as_str()) {
             ("", "Namespace") => {
                 out.insert(o.name.clone());
