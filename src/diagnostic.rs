@@ -132,6 +132,21 @@ impl Diagnostic {
 
 /// Mask a credential for display: first four characters, then `****`.
 pub fn mask(secret: &str) -> String {
-    let head: String = secret.chars().take(4).collect();
+    // Never more than half of a short secret.
+    let shown = secret.chars().count().div_ceil(2).saturating_sub(1).min(4);
+    let head: String = secret.chars().take(shown).collect();
     format!("{head}****")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask;
+
+    #[test]
+    fn masks_show_at_most_four_characters_and_never_half() {
+        assert_eq!(mask("s3cr3t-Pa55w0rd"), "s3cr****");
+        assert_eq!(mask("hunter2"), "hun****");
+        assert_eq!(mask("sst"), "s****");
+        assert_eq!(mask("ab"), "****");
+    }
 }

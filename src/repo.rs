@@ -91,9 +91,23 @@ pub fn decode(bytes: &[u8]) -> (String, Option<SyntaxError>) {
     }
 }
 
-/// A file with Go-template syntax (`{{ ... }}`) that is not valid YAML is skipped.
+/// A file with template syntax (`{{ ... }}`) is skipped when it is not valid
+/// YAML, or when a plain `{{var}}` was read as a nested flow mapping (a
+/// mapping used as a key): it is a template for another tool, not a manifest.
 fn is_go_template(text: &str, parsed: &yaml::ParsedFile) -> bool {
-    parsed.error.is_some() && text.contains("{{")
+    if !text.contains("{{") {
+        return false;
+    }
+    if parsed.error.is_some() {
+        return true;
+    }
+    let mut mapping_key = false;
+    for doc in &parsed.documents {
+        doc.root.walk(&mut |_, node| {
+            mapping_key |= node.entries().iter().any(|e| e.key.name == "<complex key>");
+        });
+    }
+    mapping_key
 }
 
 impl Repo {

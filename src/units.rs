@@ -28,6 +28,13 @@ pub fn file_objects(sources: &Sources, id: FileId) -> Vec<Object> {
         .collect()
 }
 
+fn is_component(sources: &Sources, dir: &str) -> bool {
+    kustomize::kustomization_file(sources, dir)
+        .and_then(|id| sources.get(id).parsed.documents.first())
+        .and_then(|d| d.root.str_at(&["kind"]))
+        == Some("Component")
+}
+
 pub fn build(sources: &Sources) -> Built {
     let kdirs: Vec<String> = sources
         .files
@@ -44,11 +51,19 @@ pub fn build(sources: &Sources) -> Built {
         used_files.extend(refs.resource_files);
         patch_paths.extend(refs.patch_files);
     }
-    // Kustomize directories no other kustomization references are units, rendered in parallel.
-    let roots: Vec<&String> = kdirs
+    // Kustomize directories no other kustomization references are units,
+    // rendered in parallel. A Component is a mixin for whoever includes it
+    // (its patches target their resources), so it is never a unit itself; the
+    // manifests of one that nothing includes are linted as plain files.
+    let (components, roots): (Vec<&String>, Vec<&String>) = kdirs
         .iter()
         .filter(|d| !referenced_dirs.contains(*d))
-        .collect();
+        .partition(|d| is_component(sources, d));
+    for dir in components {
+        for f in kustomize::references(sources, dir).resource_files {
+            used_files.remove(&f);
+        }
+    }
     let rendered: Vec<(String, kustomize::Rendered)> = roots
         .par_iter()
         .map(|dir| ((*dir).clone(), kustomize::render(sources, dir)))
@@ -74,7 +89,11 @@ pub fn build(sources: &Sources) -> Built {
         });
     }
     diagnostics.extend(kustomize::unreferenced_files(sources, &kdirs));
-    let kdir_set: BTreeSet<&str> = kdirs.iter().map(String::as_str).collect();
+    let kdir_set: BTreeSet<&str> = kdirs
+        .iter()
+        .filter(|d| !is_component(sources, d))
+        .map(String::as_str)
+        .collect();
     // Plain manifests not pulled in by any kustomization, grouped by directory.
     let mut plain: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
     for f in &sources.files {

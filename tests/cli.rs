@@ -424,3 +424,18 @@ fn symlinks_leaving_the_root_or_looping_are_not_followed() {
         .stdout("")
         .stderr(predicate::str::contains("symlinks not followed: 1"));
 }
+
+#[test]
+fn templates_that_parse_as_yaml_are_skipped() {
+    let dir = repo(&[
+        ("svc-template.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{name}}\nspec:\n  ports:\n  - port: {{port}}\n"),
+        ("cm.yaml", CLEAN_CM),
+    ]);
+    ftlint()
+        .arg(dir.path())
+        .args(["--format", "short", "--stats"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains("go templates skipped: 1"));
+}

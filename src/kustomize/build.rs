@@ -20,6 +20,9 @@ pub(crate) struct Ctx<'a> {
     pub diags: Vec<Diagnostic>,
     pub files: BTreeSet<FileId>,
     stack: Vec<String>,
+    /// Something was skipped (remote base, Helm chart, plugin): a patch or
+    /// image entry may target what is missing, so "matches nothing" is not said.
+    incomplete: bool,
 }
 
 /// Is a resource entry a remote target (URL, git repository)?
@@ -48,6 +51,7 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
         diags: Vec::new(),
         files: BTreeSet::new(),
         stack: Vec::new(),
+        incomplete: false,
     };
     let mut acc: Vec<Res> = Vec::new();
     let top = ctx.build_dir(dir, None, &mut acc, false);
@@ -272,6 +276,13 @@ fn restore_namespace(node: &mut Node, namespace: Option<Node>, span: Span) {
 
 impl Ctx<'_> {
     fn push(&mut self, d: Diagnostic) {
+        let about_missing_targets = matches!(
+            d.rule,
+            "kustomize-patch-target-missing" | "kustomize-image-unused"
+        );
+        if about_missing_targets && self.incomplete {
+            return;
+        }
         self.diags.push(d);
     }
 
@@ -279,7 +290,9 @@ impl Ctx<'_> {
         self.push(diag(BUILD, Severity::Error, span, msg));
     }
 
+    /// A warning says something was skipped; the render is incomplete.
     fn warn(&mut self, span: Span, msg: impl Into<String>) {
+        self.incomplete = true;
         self.push(diag(BUILD, Severity::Warning, span, msg));
     }
 
@@ -415,7 +428,7 @@ impl Ctx<'_> {
             let what = match e.key.name.as_str() {
                 "helmCharts" | "helmChartInflationGenerator" => "Helm charts are not inflated",
                 "generators" => "generator plugins are not run",
-                "transformers" => "transformer plugins are not run",
+                "transformers" => "transformer configurations (builtin or plugin) are not run",
                 "validators" => "validator plugins are not run",
                 "vars" => "vars are not substituted",
                 "configurations" => "custom transformer configurations are ignored",
@@ -444,6 +457,7 @@ impl Ctx<'_> {
                 let mut read = Vec::new();
                 match generators::generate(self.sources, dir, g, secret, &global, fid, &mut read) {
                     Ok(r) => self.append_or_merge(acc, r, g.span),
+                    Err((span, msg)) if msg.starts_with("remote ") => self.warn(span, msg),
                     Err((span, msg)) if msg.ends_with("does not exist") => self.push(diag(
                         "kustomize-missing-resource",
                         Severity::Error,

@@ -126,6 +126,12 @@ pub fn generate(
                 span: Span,
                 read_files: &mut Vec<String>|
      -> Result<Vec<u8>, (Span, String)> {
+        if super::build::is_remote(rel) {
+            return Err((
+                span,
+                format!("remote generator input `{rel}` not fetched; generator skipped"),
+            ));
+        }
         let path = join(dir, rel);
         if !super::build::is_under(dir, &path) {
             return Err((

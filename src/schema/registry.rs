@@ -171,6 +171,18 @@ impl SchemaRegistry {
         None
     }
 
+    /// Every `apiVersion/Kind` with a schema: bundled, CRDs and user-supplied, sorted.
+    pub fn known_kinds(&self) -> Vec<String> {
+        let mut kinds: std::collections::BTreeSet<String> = bundled::k8s_version(self.version_idx)
+            .kinds
+            .keys()
+            .cloned()
+            .collect();
+        kinds.extend(bundled::CRDS.iter().map(|(k, _)| (*k).to_owned()));
+        kinds.extend(self.user.iter().map(|e| e.key().clone()));
+        kinds.into_iter().collect()
+    }
+
     /// Is a schema known for this apiVersion/kind? (No compilation.)
     pub fn known_kind(&self, api_version: &str, kind: &str) -> bool {
         let key = format!("{api_version}/{kind}");
