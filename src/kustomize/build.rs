@@ -290,10 +290,14 @@ impl Ctx<'_> {
         self.push(diag(BUILD, Severity::Error, span, msg));
     }
 
-    /// A warning says something was skipped; the render is incomplete.
     fn warn(&mut self, span: Span, msg: impl Into<String>) {
-        self.incomplete = true;
         self.push(diag(BUILD, Severity::Warning, span, msg));
+    }
+
+    /// Resources were skipped (remote, Helm chart, generator plugin): the render is incomplete.
+    fn warn_skipped_resources(&mut self, span: Span, msg: impl Into<String>) {
+        self.incomplete = true;
+        self.warn(span, msg);
     }
 
     /// The kustomization of a directory: its file id and root node.
@@ -439,10 +443,15 @@ impl Ctx<'_> {
             if e.value.is_null() || (e.value.items().is_empty() && e.value.entries().is_empty()) {
                 continue;
             }
-            self.warn(
-                e.key.span,
-                format!("`{}` skipped: {what}; rendering the rest", e.key.name),
-            );
+            let msg = format!("`{}` skipped: {what}; rendering the rest", e.key.name);
+            if matches!(
+                e.key.name.as_str(),
+                "helmCharts" | "helmChartInflationGenerator" | "generators"
+            ) {
+                self.warn_skipped_resources(e.key.span, msg);
+            } else {
+                self.warn(e.key.span, msg);
+            }
         }
         // 1. resources (and the deprecated bases)
         let mut entries = str_items(k.get("resources"));
@@ -472,7 +481,10 @@ impl Ctx<'_> {
         for item in str_items(k.get("components")) {
             let rel = item.as_str().unwrap_or_default();
             if is_remote(rel) {
-                self.warn(item.span, format!("remote component `{rel}` not fetched"));
+                self.warn_skipped_resources(
+                    item.span,
+                    format!("remote component `{rel}` not fetched"),
+                );
                 continue;
             }
             let path = join(dir, rel);
@@ -630,7 +642,7 @@ impl Ctx<'_> {
     fn add_resource(&mut self, dir: &str, item: &Node, acc: &mut Vec<Res>) {
         let rel = item.as_str().unwrap_or_default();
         if is_remote(rel) {
-            self.warn(
+            self.warn_skipped_resources(
                 item.span,
                 format!("remote resource `{rel}` not fetched (ftlint works offline); rendering the rest"),
             );
