@@ -439,3 +439,55 @@ fn templates_that_parse_as_yaml_are_skipped() {
         .stdout("")
         .stderr(predicate::str::contains("go templates skipped: 1"));
 }
+
+#[test]
+fn no_latest_tag_points_at_the_overlay_new_tag() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: web\n";
+    let overlay = |tag: &str| {
+        format!("resources:\n- ../../base\nnamespace: shop-prod\nimages:\n- name: web\n  newName: registry.example.com/web\n  newTag: {tag}\n")
+    };
+    let latest = repo(&[
+        (
+            "apps/web/base/kustomization.yaml",
+            "resources:\n- deployment.yaml\n",
+        ),
+        ("apps/web/base/deployment.yaml", deployment),
+        (
+            "apps/web/overlays/prod/kustomization.yaml",
+            &overlay("latest"),
+        ),
+    ]);
+    let out = ftlint()
+        .arg(latest.path())
+        .args(["--select", "no-latest-tag", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["file"], "apps/web/overlays/prod/kustomization.yaml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(7), Some(11))
+    );
+    assert_eq!(d["related"][0]["file"], "apps/web/base/deployment.yaml");
+    assert_eq!(d["related"][0]["line"], 13);
+    assert_eq!(d["context"]["env"], "prod");
+    let pinned = repo(&[
+        (
+            "apps/web/base/kustomization.yaml",
+            "resources:\n- deployment.yaml\n",
+        ),
+        ("apps/web/base/deployment.yaml", deployment),
+        (
+            "apps/web/overlays/prod/kustomization.yaml",
+            &overlay("v1.2.3"),
+        ),
+    ]);
+    ftlint()
+        .arg(pinned.path())
+        .args(["--select", "no-latest-tag", "--format", "short"])
+        .assert()
+        .code(0)
+        .stdout("");
+}
