@@ -187,12 +187,12 @@ fn merge_list(dst: &mut Node, patch: &Node, field: &str) {
     let Some(ditems) = dst.as_seq_mut() else {
         return;
     };
-    // apimachinery's order: items named by the patch in patch order, the
-    // server-only items interleaved by their original positions.
+    // kustomize's order (kyaml, v5.5): the patch's items in patch order, then
+    // the items only the original has, in their original order.
     let server_order: Vec<Option<serde_json::Value>> =
         ditems.iter().map(|d| key_of(d, key)).collect();
     let mut taken = vec![false; ditems.len()];
-    let mut right: Vec<Node> = Vec::new();
+    let mut out: Vec<Node> = Vec::with_capacity(ditems.len() + pitems.len());
     for pi in pitems {
         let kv = key_of(pi, key);
         let pos = kv
@@ -208,33 +208,17 @@ fn merge_list(dst: &mut Node, patch: &Node, field: &str) {
             Some(pos) => {
                 let mut merged = ditems[pos].clone();
                 merge_map(&mut merged, pi, &[field]);
-                right.push(merged);
+                out.push(merged);
             }
-            None => right.push(stripped(pi)),
+            None => out.push(stripped(pi)),
         }
     }
-    // Each item with its server position, computed once (not per comparison).
-    let index = |n: &Node| -> Option<usize> {
-        let k = key_of(n, key)?;
-        server_order.iter().position(|d| d.as_ref() == Some(&k))
-    };
-    let mut out = Vec::with_capacity(ditems.len() + right.len());
-    let mut left = std::mem::take(ditems)
-        .into_iter()
-        .zip(&taken)
-        .filter(|(_, t)| !**t)
-        .map(|(d, _)| (index(&d), d))
-        .peekable();
-    let mut right = right.into_iter().map(|n| (index(&n), n)).peekable();
-    loop {
-        let take_left = match (left.peek(), right.peek()) {
-            (None, None) => break,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (Some((l, _)), Some((r, _))) => matches!((l, r), (Some(l), Some(r)) if l < r),
-        };
-        let next = if take_left { left.next() } else { right.next() };
-        out.extend(next.map(|(_, n)| n));
-    }
+    out.extend(
+        std::mem::take(ditems)
+            .into_iter()
+            .zip(&taken)
+            .filter(|(_, t)| !**t)
+            .map(|(d, _)| d),
+    );
     *ditems = out;
 }
