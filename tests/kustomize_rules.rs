@@ -250,3 +250,21 @@ fn unknown_fields_and_missing_generator_inputs() {
     );
     assert_eq!(line_of(&sources, missing.span).2, "absent.properties");
 }
+
+#[test]
+fn a_failed_generator_is_reported_once_not_again_by_its_replacements() {
+    let sources = sources_from_dir(&root("diag"));
+    let r = render(&sources, "gen-cascade");
+    find(
+        &r.diagnostics,
+        "kustomize-missing-resource",
+        "truststore.jks",
+    );
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("replacement source")),
+        "{:#?}",
+        r.diagnostics
+    );
+}

@@ -23,6 +23,9 @@ pub(crate) struct Ctx<'a> {
     /// Something was skipped (remote base, Helm chart, plugin): a patch or
     /// image entry may target what is missing, so "matches nothing" is not said.
     incomplete: bool,
+    /// Generators that could not be built: replacements sourcing them are not
+    /// reported again.
+    failed_generators: BTreeSet<String>,
 }
 
 /// Is a resource entry a remote target (URL, git repository)?
@@ -52,6 +55,7 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
         files: BTreeSet::new(),
         stack: Vec::new(),
         incomplete: false,
+        failed_generators: BTreeSet::new(),
     };
     let mut acc: Vec<Res> = Vec::new();
     let top = ctx.build_dir(dir, None, &mut acc, false);
@@ -464,7 +468,14 @@ impl Ctx<'_> {
         for (key, secret) in [("configMapGenerator", false), ("secretGenerator", true)] {
             for g in k.get(key).map(Node::items).unwrap_or(&[]) {
                 let mut read = Vec::new();
-                match generators::generate(self.sources, dir, g, secret, &global, fid, &mut read) {
+                let result =
+                    generators::generate(self.sources, dir, g, secret, &global, fid, &mut read);
+                if result.is_err() {
+                    if let Some(name) = g.get("name").and_then(Node::scalar_text) {
+                        self.failed_generators.insert(name);
+                    }
+                }
+                match result {
                     Ok(r) => self.append_or_merge(acc, r, g.span),
                     Err((span, msg)) if msg.starts_with("remote ") => self.warn(span, msg),
                     Err((span, msg)) if msg.ends_with("does not exist") => self.push(diag(
@@ -528,10 +539,15 @@ impl Ctx<'_> {
                 None => vec![r.clone()],
             };
             for rep in &reps {
+                let source_failed = rep
+                    .str_at(&["source", "name"])
+                    .is_some_and(|n| self.failed_generators.contains(n));
                 if let Err((span, msg)) =
                     super::replacements::apply(acc, rep, &|acc, sel| select(acc, sel))
                 {
-                    self.error(span, msg);
+                    if !source_failed {
+                        self.error(span, msg);
+                    }
                 }
             }
         }
