@@ -311,7 +311,17 @@ pub fn lint(repo: &Repo, selection: &Selection, only_files: Option<&BTreeSet<Str
         !suppress::apply(d, line, &mut sups)
     });
     if selection.runs(repo, &rules::pipeline::UNUSED_SUPPRESSION) {
-        for s in sups.iter().filter(|s| !s.used) {
+        // A suppression can only be judged unused when the rules it names ran.
+        let ran = |name: &str| {
+            REGISTRY
+                .iter()
+                .filter(|r| selection.runs(repo, **r))
+                .any(|r| r.meta().id == name || crate::env::wildcard_match(name, r.meta().id))
+        };
+        for s in sups
+            .iter()
+            .filter(|s| !s.used && s.rules.iter().all(|r| r == "all" || ran(r)))
+        {
             let rules_text = s.rules.join(", ");
             let mut d = Diagnostic::new(
                 s.span,
