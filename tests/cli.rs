@@ -491,3 +491,41 @@ fn no_latest_tag_points_at_the_overlay_new_tag() {
         .code(0)
         .stdout("");
 }
+
+#[test]
+fn deprecated_kustomize_fields_are_renamed_by_fix_and_render_the_same() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web\n";
+    let overlay = "# prod overlay\nbases:\n  - ../base # the shared base\npatchesStrategicMerge:\n  - replicas.yaml\n  - \"labels.yaml\"\ncommonLabels:\n  team: shop\n";
+    let dir = repo(&[
+        ("base/kustomization.yaml", "resources:\n- deployment.yaml\n"),
+        ("base/deployment.yaml", deployment),
+        ("prod/kustomization.yaml", overlay),
+        ("prod/replicas.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n"),
+        ("prod/labels.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    tier: web\n"),
+    ]);
+    let render = || {
+        ftlint()
+            .arg("render")
+            .arg(dir.path().join("prod"))
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let before = render();
+    ftlint()
+        .arg(dir.path())
+        .args(["--fix", "--select", "kustomize-deprecated-field"])
+        .assert()
+        .code(0);
+    let after = fs::read_to_string(dir.path().join("prod/kustomization.yaml")).unwrap();
+    assert_eq!(
+        after,
+        "# prod overlay\nresources:\n  - ../base # the shared base\npatches:\n  - path: replicas.yaml\n  - path: \"labels.yaml\"\ncommonLabels:\n  team: shop\n"
+    );
+    assert_eq!(render(), before);
+    ftlint()
+        .arg(dir.path())
+        .args(["--fix", "--diff", "--select", "kustomize-deprecated-field"])
+        .assert()
+        .stdout("");
+}

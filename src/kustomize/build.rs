@@ -418,15 +418,17 @@ impl Ctx<'_> {
                 "imageTags" => "rename the field to `images:`",
                 _ => continue,
             };
-            self.push(
-                diag(
-                    "kustomize-deprecated-field",
-                    Severity::Warning,
-                    e.key.span,
-                    format!("`{}` is deprecated in kustomize v5", e.key.name),
-                )
-                .with_help(help),
-            );
+            let mut d = diag(
+                "kustomize-deprecated-field",
+                Severity::Warning,
+                e.key.span,
+                format!("`{}` is deprecated in kustomize v5", e.key.name),
+            )
+            .with_help(help);
+            if let Some(fix) = super::deprecated::fix(self.sources, k, e) {
+                d = d.with_fix(fix);
+            }
+            self.push(d);
         }
     }
 

@@ -31,6 +31,7 @@
 //! plugins, `vars`, `configurations`, `crds`, `openapi`.
 
 mod build;
+mod deprecated;
 mod emit;
 mod fieldspec;
 mod generators;
