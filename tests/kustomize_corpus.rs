@@ -36,16 +36,10 @@ fn json_docs(text: &str) -> Option<Vec<serde_json::Value>> {
     )
 }
 
-/// Directories known to differ from `kubectl kustomize`:
-/// - gitops-catalog apicast overlays: `transformers:` lists builtin transformer
-///   configurations (LabelTransformer, ...) that kustomize runs and ftlint
-///   reports as skipped;
-/// - gitops-catalog maven: go-yaml folds a `>` line followed by a
-///   more-indented line with an extra line break (PyYAML and saphyr do not).
+/// Directories known to differ from `kubectl kustomize`: gitops-catalog's
+/// maven tasks, where go-yaml folds a `>` line followed by a more-indented
+/// line with an extra line break (PyYAML and saphyr do not).
 const KNOWN_GAPS: &[&str] = &[
-    "redhat-cop__gitops-catalog/apicast/overlays/default",
-    "redhat-cop__gitops-catalog/apicast/overlays/prod",
-    "redhat-cop__gitops-catalog/apicast/overlays/stage",
     "redhat-cop__gitops-catalog/openshift-pipelines-tasks/maven/base",
     "redhat-cop__gitops-catalog/openshift-pipelines-tasks/maven/overlays/m2-cache",
 ];

@@ -438,7 +438,6 @@ impl Ctx<'_> {
             let what = match e.key.name.as_str() {
                 "helmCharts" | "helmChartInflationGenerator" => "Helm charts are not inflated",
                 "generators" => "generator plugins are not run",
-                "transformers" => "transformer configurations (builtin or plugin) are not run",
                 "validators" => "validator plugins are not run",
                 "vars" => "vars are not substituted",
                 "configurations" => "custom transformer configurations are ignored",
@@ -523,6 +522,70 @@ impl Ctx<'_> {
         self.replicas(k, acc);
         self.images(k, acc);
         self.replacements(dir, k, acc);
+        self.transformer_configs(dir, k, acc);
+    }
+
+    /// `transformers:` configurations. The builtin LabelTransformer and
+    /// AnnotationsTransformer (pairs set at their own field specs) are run;
+    /// anything else (other builtins, plugins) is reported and skipped.
+    fn transformer_configs(&mut self, dir: &str, k: &Node, acc: &mut [Res]) {
+        for item in k.get("transformers").map(Node::items).unwrap_or(&[]) {
+            let inline = item.as_str().is_some_and(|s| s.contains('\n'));
+            let Some(docs) = self.load_patch(dir, item, inline) else {
+                continue;
+            };
+            for doc in docs {
+                let kind = doc.str_at(&["kind"]).unwrap_or_default();
+                let field = match (doc.str_at(&["apiVersion"]), kind) {
+                    (Some("builtin"), "LabelTransformer") => "labels",
+                    (Some("builtin"), "AnnotationsTransformer") => "annotations",
+                    _ => {
+                        self.warn(
+                            item.span,
+                            format!("transformer `{kind}` skipped: only the builtin LabelTransformer and AnnotationsTransformer are run; rendering the rest"),
+                        );
+                        continue;
+                    }
+                };
+                let Some(map) = doc.get(field) else { continue };
+                let pairs = self.pairs_of(map);
+                for fs in doc.get("fieldSpecs").map(Node::items).unwrap_or(&[]) {
+                    let Some(path) = fs.str_at(&["path"]) else {
+                        continue;
+                    };
+                    let parts = fieldspec::split(path);
+                    let create = fs.get("create").and_then(Node::as_bool) == Some(true);
+                    let (kind, group) = (fs.str_at(&["kind"]), fs.str_at(&["group"]));
+                    for r in acc.iter_mut() {
+                        let id = r.cur();
+                        if kind.is_some_and(|k| k != id.kind)
+                            || group.is_some_and(|g| g != id.group)
+                        {
+                            continue;
+                        }
+                        fieldspec::visit_path(
+                            &mut r.node,
+                            &parts,
+                            create,
+                            map.span,
+                            &mut |target| {
+                                if target.is_null() {
+                                    if !create {
+                                        return;
+                                    }
+                                    *target = Node::new(Value::Map(Vec::new()), map.span);
+                                }
+                                if matches!(target.value, Value::Map(_)) {
+                                    for (key, key_span, value) in &pairs {
+                                        res::set_entry(target, key, *key_span, value.clone());
+                                    }
+                                }
+                            },
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn replacements(&mut self, dir: &str, k: &Node, acc: &mut [Res]) {
