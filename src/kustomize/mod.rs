@@ -13,7 +13,9 @@
 //!   accumulator), then the transformers in kustomize's order:
 //!   `patchesStrategicMerge`, `patches`, `namespace`, `namePrefix`,
 //!   `nameSuffix`, `labels` then `commonLabels`, `commonAnnotations`,
-//!   `patchesJson6902`, `replicas`, `images` (+`imageTags`), `replacements`;
+//!   `patchesJson6902`, `replicas`, `images` (+`imageTags`), `replacements`,
+//!   then the builtin LabelTransformer/AnnotationsTransformer configurations
+//!   listed under `transformers:`;
 //! - at the top: name-suffix hashes, name-reference rewriting (ConfigMap,
 //!   Secret, ServiceAccount, Service, PVC, PV, Role/ClusterRole, HPA targets,
 //!   PriorityClass, StorageClass, RoleBinding subjects with namespaces), and
@@ -27,8 +29,8 @@
 //! `metadata.name`, and rewritten references keep the referring field's span.
 //!
 //! Not run (a `kustomize-build` warning, the rest rendered): remote
-//! resources/components, `helmCharts`, generator/transformer/validator
-//! plugins, `vars`, `configurations`, `crds`, `openapi`.
+//! resources/components, `helmCharts`, generator/validator plugins, other
+//! transformer configurations, `vars`, `configurations`, `crds`, `openapi`.
 
 mod build;
 mod deprecated;
