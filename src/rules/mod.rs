@@ -104,6 +104,16 @@ pub struct FileCx<'a> {
     pub options: &'a Options,
 }
 
+impl<'a> FileCx<'a> {
+    /// The root of the file's first document, if the file is a kustomization.
+    pub fn kustomization(&self) -> Option<&'a crate::yaml::Node> {
+        if self.file.kind != crate::source::FileKind::Kustomization {
+            return None;
+        }
+        self.file.parsed.documents.first().map(|d| &d.root)
+    }
+}
+
 pub struct ObjectCx<'a> {
     pub object: &'a Object,
     pub unit: &'a Unit,

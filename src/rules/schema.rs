@@ -1,7 +1,6 @@
 use super::{FileCx, ObjectCx, Rule, RuleMeta, Scope};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::schema::{wiring, SchemaErrorKind, Validation};
-use crate::source::FileKind;
 use crate::yaml::ScalarStyle;
 
 /// The object violates its schema: missing required field, wrong type, unknown
@@ -79,13 +78,9 @@ impl Rule for Schema {
     }
 
     fn check_file(&self, cx: &FileCx, out: &mut Vec<Diagnostic>) {
-        if cx.file.kind != FileKind::Kustomization {
-            return;
-        }
-        let Some(doc) = cx.file.parsed.documents.first() else {
+        let Some(root) = cx.kustomization() else {
             return;
         };
-        let root = &doc.root;
         if root.as_map().is_none() {
             return;
         }

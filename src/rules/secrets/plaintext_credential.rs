@@ -8,7 +8,6 @@ use crate::diagnostic::{mask, Diagnostic, Severity};
 use crate::model::Object;
 use crate::repo::Repo;
 use crate::rules::{FileCx, ObjectCx, Rule, RuleMeta, Scope};
-use crate::source::FileKind;
 use crate::yaml::{Node, Span, Value};
 
 /// A credential in plain text outside a Secret.
@@ -266,14 +265,10 @@ impl Rule for PlaintextCredential {
 
     /// `configMapGenerator` literals in kustomizations: `DB_PASSWORD=...`.
     fn check_file(&self, cx: &FileCx, out: &mut Vec<Diagnostic>) {
-        if cx.file.kind != FileKind::Kustomization {
-            return;
-        }
-        let Some(doc) = cx.file.parsed.documents.first() else {
+        let Some(root) = cx.kustomization() else {
             return;
         };
-        for generator in doc
-            .root
+        for generator in root
             .get("configMapGenerator")
             .map(Node::items)
             .unwrap_or(&[])

@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{FileCx, Rule, RuleMeta, Scope};
-use crate::source::FileKind;
 use crate::yaml::Node;
 
 /// A kustomization's `secretGenerator` takes `literals`, or `files`/`envs`
@@ -45,19 +44,11 @@ impl Rule for SecretGeneratorLiteral {
     }
 
     fn check_file(&self, cx: &FileCx, out: &mut Vec<Diagnostic>) {
-        if cx.file.kind != FileKind::Kustomization {
-            return;
-        }
-        let Some(doc) = cx.file.parsed.documents.first() else {
+        let Some(root) = cx.kustomization() else {
             return;
         };
         let dir = cx.file.abs.parent();
-        for g in doc
-            .root
-            .get("secretGenerator")
-            .map(Node::items)
-            .unwrap_or(&[])
-        {
+        for g in root.get("secretGenerator").map(Node::items).unwrap_or(&[]) {
             let name = g.str_at(&["name"]).unwrap_or("?");
             for key in ["literals", "files", "envs", "env"] {
                 let Some(entry) = g.entry(key) else { continue };
