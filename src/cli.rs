@@ -120,4 +120,7 @@ pub struct CheckArgs {
     /// Print files, documents, objects, units and time per phase to stderr
     #[arg(long)]
     pub stats: bool,
+    /// Neither read nor write the cache in `.ftlint_cache/`
+    #[arg(long)]
+    pub no_cache: bool,
 }

@@ -72,6 +72,8 @@ fn context_for(repo: &Repo, unit: &crate::model::Unit, object: &Object) -> Conte
 
 /// Raw findings of every selected rule, in parallel.
 fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
+    // Repository-wide facts first, once, so no rule computes them per unit.
+    repo.index();
     let active: Vec<&dyn Rule> = REGISTRY
         .iter()
         .copied()

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod env;
 pub mod fix;
+pub mod index;
 pub mod kustomize;
 pub mod model;
 pub mod repo;

@@ -46,6 +46,8 @@ pub struct Repo {
     pub seal_key: Option<rsa::RsaPublicKey>,
     /// The Argo CD model (Applications, AppProjects, ...), built on first use.
     pub argocd: std::sync::OnceLock<crate::argocd::Model>,
+    /// Repository-wide facts for cross-object rules, built once.
+    pub index: std::sync::OnceLock<crate::index::Index>,
 }
 
 /// Read a file as text; binary and undecodable input becomes a syntax error.
@@ -196,6 +198,7 @@ impl Repo {
             stats,
             seal_key: None,
             argocd: std::sync::OnceLock::new(),
+            index: std::sync::OnceLock::new(),
         };
         repo.app_namespaces = crate::argocd::application_namespaces(&repo);
         Ok(repo)
@@ -229,7 +232,13 @@ impl Repo {
             .flat_map(|u| u.objects.iter().map(move |o| (u, o)))
     }
 
+    /// The repository index, built on first use (the engine builds it before the rules).
+    pub fn index(&self) -> &crate::index::Index {
+        self.index
+            .get_or_init(|| crate::index::Index::build(&self.units, &self.patch_files))
+    }
+
     pub fn is_patch_file(&self, id: FileId) -> bool {
-        self.patch_files.contains(&id)
+        self.index().is_patch_file(id)
     }
 }

@@ -51,7 +51,13 @@ impl Rule for SaTokenAutomount {
             .filter(|x| x.file == o.file)
             .find(is_sa)
             .or_else(|| cx.unit.objects.iter().find(is_sa))
-            .or_else(|| cx.repo.objects().map(|(_, x)| x).find(is_sa));
+            .or_else(|| {
+                cx.repo
+                    .index()
+                    .named(&cx.repo.units, "ServiceAccount", sa_name)
+                    .map(|(_, x)| x)
+                    .find(is_sa)
+            });
         if let Some(sa) = sa {
             if sa
                 .root

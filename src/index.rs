@@ -1,0 +1,222 @@
+//! Repository-wide facts, computed once before the rules run.
+//!
+//! Cross-object rules ask the index instead of scanning the repository from
+//! inside a unit or object loop, so each query costs what it matches and a
+//! run stays linear in the size of the repository.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::env::wildcard_match;
+use crate::model::{Object, Unit};
+use crate::yaml::{FileId, Node};
+
+/// Where an object lives: its unit and its position in that unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ObjectRef {
+    pub unit: u32,
+    pub object: u32,
+}
+
+/// A set of namespace names: exact ones hashed, patterns (from templated
+/// names, `{{ }}` → `*`) matched one by one — there are few of them.
+#[derive(Debug, Default)]
+pub struct NamespaceSet {
+    exact: HashSet<String>,
+    patterns: Vec<String>,
+}
+
+impl NamespaceSet {
+    pub fn insert(&mut self, name: String) {
+        if name.contains('*') {
+            if !self.patterns.contains(&name) {
+                self.patterns.push(name);
+            }
+        } else {
+            self.exact.insert(name);
+        }
+    }
+
+    pub fn contains(&self, ns: &str) -> bool {
+        self.exact.contains(ns) || self.patterns.iter().any(|p| wildcard_match(p, ns))
+    }
+
+    pub fn len(&self) -> usize {
+        self.exact.len() + self.patterns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    units_by_id: HashMap<String, usize>,
+    /// Objects by (kind, name), any namespace.
+    by_kind_name: HashMap<(String, String), Vec<ObjectRef>>,
+    /// Namespaces the repository provides: Namespace objects, Argo CD
+    /// Applications and ApplicationSet templates with `CreateNamespace=true`,
+    /// Flux HelmReleases with `install.createNamespace`, `flux-system` when
+    /// Flux objects live there, and the namespaces Argo CD itself runs in.
+    pub provided_namespaces: NamespaceSet,
+    /// Files only used as Kustomize patches.
+    patch_files: HashSet<FileId>,
+}
+
+/// Facts one object contributes; computed in parallel, merged in order.
+struct Contribution {
+    key: (String, String),
+    at: ObjectRef,
+    namespaces: Vec<String>,
+}
+
+fn creates_namespace(sync_options: Option<&Node>) -> bool {
+    sync_options
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .any(|o| {
+            o.as_str()
+                .is_some_and(|s| s.replace(' ', "") == "CreateNamespace=true")
+        })
+}
+
+/// `{{ }}` template expressions become `*`.
+pub fn templated_to_glob(ns: &str) -> String {
+    let mut out = String::new();
+    let mut rest = ns;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        out.push('*');
+        rest = match rest[i..].find("}}") {
+            Some(j) => &rest[i + j + 2..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An object of Argo CD itself: its CRs, and its config maps and secrets
+/// (`argocd-cm`, `argocd-rbac-cm`, ...), which live where Argo CD is installed.
+pub fn is_argocd_own(o: &Object) -> bool {
+    (o.group() == "argoproj.io"
+        && matches!(
+            o.kind.as_str(),
+            "Application" | "AppProject" | "ApplicationSet"
+        ))
+        || (matches!(o.kind.as_str(), "ConfigMap" | "Secret")
+            && o.group().is_empty()
+            && (o.name.starts_with("argocd-")
+                || o.label("app.kubernetes.io/part-of") == Some("argocd")))
+}
+
+/// Namespaces one object provides.
+fn provides(o: &Object) -> Vec<String> {
+    let mut out = Vec::new();
+    if o.group().ends_with(".toolkit.fluxcd.io") && o.namespace.as_deref() == Some("flux-system") {
+        out.push("flux-system".to_string());
+    }
+    if is_argocd_own(o) {
+        if let Some(ns) = &o.namespace {
+            out.push(templated_to_glob(ns));
+        }
+    }
+    match (o.group(), o.kind.as_str()) {
+        ("", "Namespace") => out.push(o.name.clone()),
+        ("argoproj.io", kind @ ("Application" | "ApplicationSet")) => {
+            let spec = if kind == "Application" {
+                o.root.get("spec")
+            } else {
+                o.root.path(&["spec", "template", "spec"])
+            };
+            if let Some(spec) = spec {
+                if creates_namespace(spec.path(&["syncPolicy", "syncOptions"])) {
+                    if let Some(ns) = spec.str_at(&["destination", "namespace"]) {
+                        out.push(templated_to_glob(ns));
+                    }
+                }
+            }
+        }
+        ("helm.toolkit.fluxcd.io", "HelmRelease")
+            if o.root
+                .path(&["spec", "install", "createNamespace"])
+                .and_then(Node::as_bool)
+                == Some(true) =>
+        {
+            if let Some(ns) = o
+                .root
+                .str_at(&["spec", "targetNamespace"])
+                .or(o.namespace.as_deref())
+            {
+                out.push(ns.to_string());
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+impl Index {
+    pub fn build(units: &[Unit], patch_files: &[FileId]) -> Index {
+        let contributions: Vec<Contribution> = units
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(u, unit)| {
+                unit.objects.iter().enumerate().map(move |(i, o)| Contribution {
+                    key: (o.kind.clone(), o.name.clone()),
+                    at: ObjectRef {
+                        unit: u as u32,
+                        object: i as u32,
+                    },
+                    namespaces: provides(o),
+                })
+            })
+            .collect();
+        let mut index = Index {
+            units_by_id: units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.id.clone(), i))
+                .collect(),
+            patch_files: patch_files.iter().copied().collect(),
+            ..Index::default()
+        };
+        for c in contributions {
+            index.by_kind_name.entry(c.key).or_default().push(c.at);
+            for ns in c.namespaces {
+                index.provided_namespaces.insert(ns);
+            }
+        }
+        index
+    }
+
+    pub fn is_patch_file(&self, file: FileId) -> bool {
+        self.patch_files.contains(&file)
+    }
+
+    /// The unit with this id.
+    pub fn unit<'a>(&self, units: &'a [Unit], id: &str) -> Option<&'a Unit> {
+        self.units_by_id.get(id).map(|&i| &units[i])
+    }
+
+    /// Every object of this kind and name, in any namespace and unit.
+    pub fn named<'a>(
+        &'a self,
+        units: &'a [Unit],
+        kind: &str,
+        name: &str,
+    ) -> impl Iterator<Item = (&'a Unit, &'a Object)> + 'a {
+        self.by_kind_name
+            .get(&(kind.to_string(), name.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .map(move |r| {
+                let unit = &units[r.unit as usize];
+                (unit, &unit.objects[r.object as usize])
+            })
+    }
+}
