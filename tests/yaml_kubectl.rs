@@ -41,9 +41,14 @@ fn kubectl_kustomize(name: &str, bytes: &[u8]) -> Kubectl {
         return Kubectl::Read(String::from_utf8_lossy(&out.stdout).into_owned());
     }
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    let yaml_error = ["MalformedYAMLError", "yaml: ", "already defined", "invalid character"]
-        .iter()
-        .any(|m| err.contains(m));
+    let yaml_error = [
+        "MalformedYAMLError",
+        "yaml: ",
+        "already defined",
+        "invalid character",
+    ]
+    .iter()
+    .any(|m| err.contains(m));
     if yaml_error {
         Kubectl::YamlError(err)
     } else {
@@ -59,14 +64,28 @@ fn ftlint_reads(bytes: &[u8]) -> Option<ParsedFile> {
         return None;
     }
     let parsed = parse(&text, FileId(0));
-    let refused = parsed.error.is_some() || parsed.documents.iter().any(|d| !d.duplicates.is_empty());
+    let refused =
+        parsed.error.is_some() || parsed.documents.iter().any(|d| !d.duplicates.is_empty());
     (!refused).then_some(parsed)
 }
 
+/// Each document as JSON with keys sorted (Kustomize sorts them), the documents sorted too.
 fn sorted_json(parsed: &ParsedFile) -> Vec<String> {
+    fn canonical(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(map) => {
+                let mut entries: Vec<_> = map.into_iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                let sorted = entries.into_iter().map(|(k, v)| (k, canonical(v)));
+                serde_json::Value::Object(sorted.collect())
+            }
+            serde_json::Value::Array(items) => items.into_iter().map(canonical).collect(),
+            other => other,
+        }
+    }
     let mut docs: Vec<String> = (parsed.documents.iter())
         .filter(|d| !d.root.is_null())
-        .map(|d| d.root.to_json().to_string())
+        .map(|d| canonical(d.root.to_json()).to_string())
         .collect();
     docs.sort();
     docs
@@ -95,11 +114,18 @@ fn fixtures_are_read_iff_kubectl_reads_them() {
         let ours = ftlint_reads(&bytes);
         match (kubectl_kustomize(&name, &bytes), &ours) {
             (Kubectl::Read(out), Some(parsed)) => {
-                assert!(name.starts_with("valid_"), "{name}: both read a file named invalid");
+                assert!(
+                    name.starts_with("valid_"),
+                    "{name}: both read a file named invalid"
+                );
                 // Kustomize decodes only the first value of a JSON stream; ftlint reads them all.
                 if !name.ends_with(".json") {
                     let theirs = parse(&out, FileId(1));
-                    assert_eq!(sorted_json(parsed), sorted_json(&theirs), "{name}: values differ");
+                    assert_eq!(
+                        sorted_json(parsed),
+                        sorted_json(&theirs),
+                        "{name}: values differ"
+                    );
                 }
             }
             (Kubectl::Read(_), None) => panic!("{name}: kubectl reads it, ftlint refuses it"),
@@ -107,7 +133,10 @@ fn fixtures_are_read_iff_kubectl_reads_them() {
                 panic!("{name}: ftlint reads it, kubectl refuses it: {e}")
             }
             (Kubectl::YamlError(_) | Kubectl::OtherError(_), None) => {
-                assert!(name.starts_with("invalid_"), "{name}: both refuse a file named valid");
+                assert!(
+                    name.starts_with("invalid_"),
+                    "{name}: both refuse a file named valid"
+                );
             }
         }
     }
@@ -135,15 +164,21 @@ fn corpus_files_are_read_iff_kubectl_reads_them() {
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
             let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             let name = path.to_string_lossy();
             if kind.is_dir() {
                 let repo = path.strip_prefix(&corpus).unwrap().components().next();
                 let repo = repo.map(|c| c.as_os_str().to_string_lossy().into_owned());
-                if only.as_ref().is_none_or(|o| repo.is_some_and(|r| o.contains(&r))) {
+                if only
+                    .as_ref()
+                    .is_none_or(|o| repo.is_some_and(|r| o.contains(&r)))
+                {
                     dirs.push(path);
                 }
-            } else if kind.is_file() && [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e)) {
+            } else if kind.is_file() && [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e))
+            {
                 files.push(path);
             }
         }

@@ -121,7 +121,10 @@ mod tests {
     #[test]
     fn more_indented_line_gets_an_extra_break() {
         let raw = ">\n    a\n      b\n    c\n  ";
-        assert_eq!(go_yaml_value(raw, "a\n  b\nc\n").as_deref(), Some("a\n\n  b\nc\n"));
+        assert_eq!(
+            go_yaml_value(raw, "a\n  b\nc\n").as_deref(),
+            Some("a\n\n  b\nc\n")
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::ops::Range;
 /// Byte ranges of `text` to parse as separate streams: one range per JSON
 /// value when `text` is two or more of them, else the whole text.
 pub fn documents(text: &str) -> Vec<Range<usize>> {
-    split(text).unwrap_or_else(|| vec![0..text.len()])
+    split(text).unwrap_or_else(|| std::iter::once(0..text.len()).collect())
 }
 
 fn split(text: &str) -> Option<Vec<Range<usize>>> {

@@ -79,7 +79,8 @@ impl MapBuilder {
                 .map(|(i, e)| (e.key.name.clone(), i))
                 .collect();
         } else if n > INDEX_FROM {
-            self.index.insert(self.entries[n - 1].key.name.clone(), n - 1);
+            self.index
+                .insert(self.entries[n - 1].key.name.clone(), n - 1);
         }
     }
 }
@@ -179,7 +180,14 @@ impl Builder {
         }
     }
 
-    fn open(&mut self, frame: Frame, start: usize, body: &str, anchor: Option<String>, tag: Option<String>) -> Result<(), SyntaxError> {
+    fn open(
+        &mut self,
+        frame: Frame,
+        start: usize,
+        body: &str,
+        anchor: Option<String>,
+        tag: Option<String>,
+    ) -> Result<(), SyntaxError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(too_deep(start));
         }
@@ -220,7 +228,9 @@ impl Builder {
         let end = if open.flow {
             end_event.max(open.start)
         } else {
-            last_child.map_or(open.start, |e| e as usize).max(open.start)
+            last_child
+                .map_or(open.start, |e| e as usize)
+                .max(open.start)
         };
         let mut node = Node::new(value, self.span(open.start, end));
         node.tag = open.tag;
@@ -379,7 +389,11 @@ fn parse_segment(
             }
             EventData::DocumentEnd { .. } => {
                 let root = (b.root.take()).unwrap_or_else(|| Node::null(b.span(start, start)));
-                let span = Span::new(file, *doc_start, root.span.end.max(*doc_start as u32) as usize);
+                let span = Span::new(
+                    file,
+                    *doc_start,
+                    root.span.end.max(*doc_start as u32) as usize,
+                );
                 out.documents.push(Document {
                     root,
                     span,
@@ -414,8 +428,18 @@ fn parse_segment(
                         span: Span::new(file, start, end),
                     });
                     if let Some(anchor) = anchor {
-                        let node = Node::string(map.key.as_ref().map_or("", |k| k.name.as_str()), Span::new(file, start, end));
-                        b.anchors.insert(anchor, Anchored { node, weight: 1, height: 0 });
+                        let node = Node::string(
+                            map.key.as_ref().map_or("", |k| k.name.as_str()),
+                            Span::new(file, start, end),
+                        );
+                        b.anchors.insert(
+                            anchor,
+                            Anchored {
+                                node,
+                                weight: 1,
+                                height: 0,
+                            },
+                        );
                     }
                     continue;
                 }

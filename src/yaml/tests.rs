@@ -168,7 +168,10 @@ fn flow_sequence_closed_at_the_key_indentation() {
     let args = doc.root.path(&["spec", "args"]).unwrap();
     assert_eq!(args.items().len(), 2);
     assert_eq!(slice(text, args.span), "[\n    \"a\",\n    \"b\"\n  ]");
-    assert_eq!(doc.root.path(&["spec", "other"]).unwrap().items()[0].as_str(), Some("c"));
+    assert_eq!(
+        doc.root.path(&["spec", "other"]).unwrap().items()[0].as_str(),
+        Some("c")
+    );
     assert_eq!(doc.root.get("last").unwrap().as_i64(), Some(1));
 }
 
@@ -180,7 +183,10 @@ fn quoted_scalars_continued_at_the_parent_indentation() {
     let a = doc.root.path(&["metadata", "annotations"]).unwrap();
     assert_eq!(a.get("q1").unwrap().as_str(), Some("first line continued"));
     assert_eq!(a.get("q2").unwrap().as_str(), Some("single at parent"));
-    assert_eq!(slice(text, a.get("q2").unwrap().span), "'single\n  at parent'");
+    assert_eq!(
+        slice(text, a.get("q2").unwrap().span),
+        "'single\n  at parent'"
+    );
     assert_eq!(a.get("q3").unwrap().as_str(), Some("x"));
 }
 
@@ -208,7 +214,10 @@ fn json_stream_is_several_documents() {
         .collect();
     assert_eq!(names, ["a", "b", "-"]);
     let b = &parsed.documents[1];
-    assert_eq!(slice(text, b.root.path(&["metadata", "name"]).unwrap().span), "\"b\"");
+    assert_eq!(
+        slice(text, b.root.path(&["metadata", "name"]).unwrap().span),
+        "\"b\""
+    );
     assert_eq!(b.root.span.start as usize, text.find("}\n{").unwrap() + 2);
 }
 
@@ -216,7 +225,11 @@ fn json_stream_is_several_documents() {
 fn broken_json_stream_reports_the_broken_value() {
     let text = "{\"kind\": \"ConfigMap\"}\n{\"kind\": \"Secret\", \"data\": {\"a\": }\n";
     let parsed = parse(text, FileId(0));
-    assert_eq!(parsed.documents.len(), 1, "the value before the broken one is kept");
+    assert_eq!(
+        parsed.documents.len(),
+        1,
+        "the value before the broken one is kept"
+    );
     let err = parsed.error.expect("error");
     assert!(err.offset > text.find('\n').unwrap(), "{err:?}");
 }
@@ -246,7 +259,11 @@ fn deep_nesting_is_a_syntax_error_not_an_abort() {
 #[test]
 fn aliases_cannot_exceed_the_depth_limit() {
     let (open, close) = ("[".repeat(600), "]".repeat(600));
-    let text = format!("a: &d {open}{close}\nb: {}*d{}\n", &open[..500], &close[..500]);
+    let text = format!(
+        "a: &d {open}{close}\nb: {}*d{}\n",
+        &open[..500],
+        &close[..500]
+    );
     let parsed = parse(&text, FileId(0));
     let err = parsed.error.expect("refused");
     assert!(err.message.contains("nested deeper"), "{}", err.message);
@@ -289,7 +306,10 @@ fn anchored_and_tagged_values_are_spanned_at_the_value() {
     let doc = parse_one(text);
     assert_eq!(slice(text, doc.root.get("a").unwrap().span), "yes");
     let b = doc.root.get("b").unwrap();
-    assert_eq!((slice(text, b.span), b.tag.as_deref()), ("0755", Some("!!str")));
+    assert_eq!(
+        (slice(text, b.span), b.tag.as_deref()),
+        ("0755", Some("!!str"))
+    );
     assert_eq!(slice(text, doc.root.get("c").unwrap().span), "k: v");
     assert_eq!(doc.root.get("d").unwrap().tag.as_deref(), Some("!Ref"));
 }
@@ -424,7 +444,11 @@ fn large_inputs_parse_linearly() {
         let t = std::time::Instant::now();
         let parsed = parse(text, FileId(0));
         let s = t.elapsed().as_secs_f64();
-        println!("{name}: {:.1} MB in {s:.3} s ({:.0} MB/s)", text.len() as f64 / 1e6, text.len() as f64 / 1e6 / s);
+        println!(
+            "{name}: {:.1} MB in {s:.3} s ({:.0} MB/s)",
+            text.len() as f64 / 1e6,
+            text.len() as f64 / 1e6 / s
+        );
         parsed
     };
     let mut keys = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n");
@@ -432,7 +456,15 @@ fn large_inputs_parse_linearly() {
         keys.push_str(&format!("  key-{i:07}: v{i:05}\n"));
     }
     let parsed = time("160,000-key mapping", &keys);
-    assert_eq!(parsed.documents[0].root.get("data").unwrap().entries().len(), 160_000);
+    assert_eq!(
+        parsed.documents[0]
+            .root
+            .get("data")
+            .unwrap()
+            .entries()
+            .len(),
+        160_000
+    );
     let mut flow = String::from("{");
     let mut i = 0;
     while flow.len() < 50_000_000 {
@@ -442,7 +474,13 @@ fn large_inputs_parse_linearly() {
     flow.push_str("last: 1}\n");
     let parsed = time("50 MB one-line flow mapping", &flow);
     assert_eq!(parsed.documents[0].root.entries().len(), i + 1);
-    for (name, text) in [("100,000 nested block sequences", "- ".repeat(100_000) + "x\n"), ("100,000 nested flow sequences", "[".repeat(100_000))] {
+    for (name, text) in [
+        (
+            "100,000 nested block sequences",
+            "- ".repeat(100_000) + "x\n",
+        ),
+        ("100,000 nested flow sequences", "[".repeat(100_000)),
+    ] {
         let parsed = time(name, &text);
         assert!(parsed.error.is_some());
     }
