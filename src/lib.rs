@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod env;
 pub mod fix;
+pub mod fsread;
 pub mod kustomize;
 pub mod model;
 pub mod repo;
@@ -281,7 +282,7 @@ fn check(args: &CheckArgs) -> u8 {
         }
     };
     let seal_key = match &args.seal_cert {
-        Some(path) => match std::fs::read_to_string(path)
+        Some(path) => match fsread::read_bounded_text(path, fsread::DEFAULT_MAX_FILE_SIZE)
             .map_err(|e| e.to_string())
             .and_then(|pem| seal::public_key_from_pem(&pem))
         {
