@@ -167,7 +167,8 @@ fn read_regular(canonical: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {
     let opened = file.metadata()?;
     check_regular(&opened, max_size)?;
     let mut bytes = Vec::with_capacity(opened.len() as usize);
-    file.take(max_size + 1).read_to_end(&mut bytes)?;
+    file.take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max_size {
         return Err(ReadError::TooLarge {
             size: bytes.len() as u64,
