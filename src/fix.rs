@@ -93,10 +93,7 @@ fn with_line_endings(replacement: &str, crlf: bool) -> std::borrow::Cow<'_, str>
 }
 
 /// The fixes that `--fix` (and `--unsafe-fixes`) would apply, grouped by file.
-fn fixable<'a>(
-    diags: &'a [Diagnostic],
-    unsafe_fixes: bool,
-) -> BTreeMap<FileId, Vec<&'a Diagnostic>> {
+fn fixable(diags: &[Diagnostic], unsafe_fixes: bool) -> BTreeMap<FileId, Vec<&Diagnostic>> {
     let mut by_file: BTreeMap<FileId, Vec<&Diagnostic>> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for (i, d) in diags.iter().enumerate() {

@@ -2,6 +2,7 @@ use base64::Engine;
 
 use super::{is_placeholder, is_reference};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Object;
 use crate::rules::{ObjectCx, Rule, RuleMeta, Scope};
 use crate::source::FileKind;
 use crate::yaml::Node;
