@@ -6,7 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use libyaml_safer::{Error as LibyamlError, Event, EventData, Parser, ScalarStyle as LibyamlStyle};
+use libyaml_safer::{
+    Error as LibyamlError, ErrorKind, Event, EventData, Parser, ScalarStyle as LibyamlStyle,
+};
 
 use super::fold;
 use super::json_stream;
@@ -375,7 +377,7 @@ fn parse_segment(
     loop {
         let event: Event = parser
             .parse()
-            .map_err(|e| syntax_error(&e, segment, base, *doc_start))?;
+            .map_err(|e| syntax_error(&e, text, base, *doc_start))?;
         let start = (base + event.start_mark.index as usize).min(segment_end);
         let raw_end = base + event.end_mark.index as usize;
         let end = raw_end.min(segment_end).max(start);
@@ -491,19 +493,29 @@ fn scalar_end(text: &str, style: LibyamlStyle, start: usize, end: usize) -> usiz
     start + trimmed.len()
 }
 
-fn syntax_error(e: &LibyamlError, segment: &str, base: usize, doc_start: usize) -> SyntaxError {
-    let offset = match e.problem_mark() {
-        Some(mark) => base + mark.index as usize,
+fn syntax_error(e: &LibyamlError, text: &str, base: usize, doc_start: usize) -> SyntaxError {
+    // A scanner error's context is the token being read (an unclosed quote's
+    // opening, as go-yaml reports it); a parser error's problem is the token
+    // that does not fit (its context can be a mapping's first line).
+    let mark = match e.kind() {
+        ErrorKind::Scanner => e.context_mark().or(e.problem_mark()),
+        _ => e.problem_mark(),
+    };
+    let segment = &text[base..];
+    let offset = match mark {
+        Some(mark) => (base + mark.index as usize).min(text.len()),
         // Reader errors: the first character libyaml refuses.
-        None => segment
-            .char_indices()
+        None => (segment.char_indices())
             .find(|(_, c)| !is_printable(*c))
             .map_or(doc_start, |(i, _)| base + i),
     };
-    let message = match e.context() {
+    let mut message = match e.context() {
         Some(context) => format!("{context}, {}", e.problem()),
         None => e.problem().to_string(),
     };
+    if text[offset..].starts_with('\t') {
+        message.push_str(" (a tab: YAML indents with spaces)");
+    }
     SyntaxError { offset, message }
 }
 
