@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod env;
 pub mod fix;
+pub mod fsread;
 pub mod index;
 pub mod kustomize;
 pub mod model;
@@ -64,11 +65,7 @@ where
         }
         Some(Command::Rule { id }) => match rules::find(&id) {
             Some(rule) => {
-                let meta = rule.meta();
-                match rules::doc(&id) {
-                    Some(doc) => print!("{doc}"),
-                    None => println!("# {}\n\n{}", meta.id, meta.summary),
-                }
+                print!("{}", rules::doc(rule.meta().id).unwrap_or_default());
                 EXIT_OK
             }
             None => {
@@ -104,28 +101,7 @@ where
 }
 
 fn print_rules() {
-    let mut out = String::new();
-    for rule in rules::REGISTRY {
-        let m = rule.meta();
-        let sev = if m.enabled {
-            m.severity.as_str()
-        } else {
-            "off"
-        };
-        let env = match m.environments {
-            Some(envs) => format!(" ({} only)", envs.join(", ")),
-            None => String::new(),
-        };
-        out.push_str(&format!(
-            "{:<34} {:<8} {:<8} {}{}\n",
-            m.id,
-            sev,
-            if m.fixable { "fixable" } else { "" },
-            m.summary,
-            env
-        ));
-    }
-    print!("{out}");
+    print!("{}", rules::listing());
 }
 
 fn render(dir: &Path) -> u8 {
@@ -253,7 +229,7 @@ fn check(args: &CheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    let known: Vec<&str> = rules::all_ids().collect();
+    let known = rules::metas();
     let config_path = args.config.clone().or_else(|| config::discover(&paths[0]));
     let mut config = match &config_path {
         Some(p) => match Config::load(p, &known) {
@@ -282,10 +258,15 @@ fn check(args: &CheckArgs) -> u8 {
         }
     };
     let seal_key = match &args.seal_cert {
-        Some(path) => match std::fs::read_to_string(path)
+        Some(path) => match fsread::read_bounded(path, fsread::DEFAULT_MAX_FILE_SIZE)
             .map_err(|e| e.to_string())
-            .and_then(|pem| seal::public_key_from_pem(&pem))
-        {
+            .and_then(|bytes| {
+                seal::load_certificate(
+                    &bytes,
+                    args.seal_allow_expired,
+                    std::time::SystemTime::now(),
+                )
+            }) {
             Ok(key) => Some(key),
             Err(e) => {
                 eprintln!("error: --seal-cert {}: {e}", path.display());
@@ -339,7 +320,16 @@ fn check(args: &CheckArgs) -> u8 {
     let mut diags = outcome.diagnostics;
 
     if args.fix || args.diff {
-        let planned = fix::plan(&repo, &diags, args.unsafe_fixes);
+        let planned = fix::plan_accepted(
+            &mut repo,
+            &diags,
+            args.unsafe_fixes,
+            &selection,
+            only_files.as_ref(),
+        );
+        for line in fix::dropped_lines(&repo, &planned) {
+            eprintln!("{line}");
+        }
         if args.diff {
             print!("{}", fix::diff(&repo, &planned));
             return if planned.files.is_empty() {
@@ -348,15 +338,26 @@ fn check(args: &CheckArgs) -> u8 {
                 EXIT_FINDINGS
             };
         }
-        if let Err(e) = fix::write(&repo, &planned) {
-            eprintln!("error: cannot write fixes: {e}");
-            return EXIT_USAGE;
+        let written = match fix::write(&repo, &planned) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        for (_, message) in &written.skipped {
+            eprintln!("{message}");
         }
-        if !planned.files.is_empty() {
+        if !written.written.is_empty() {
+            let applied: usize = written
+                .written
+                .iter()
+                .filter_map(|f| planned.applied_by_file.get(f))
+                .sum();
             eprintln!(
                 "fixed {} finding(s) in {} file(s)",
-                planned.applied,
-                planned.files.len()
+                applied,
+                written.written.len()
             );
             // Re-lint what remains.
             let repo = match repo::Repo::load(

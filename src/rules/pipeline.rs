@@ -23,7 +23,8 @@ pub static KUSTOMIZE_BUILD: RuleMeta = RuleMeta::new(
     Error,
     Scope::Unit,
     "the unit cannot be rendered, or only partly offline (remote base, helmCharts)",
-);
+)
+.severity_note("(cannot render) / warning (rendered only partly offline)");
 pub static KUSTOMIZE_MISSING_RESOURCE: RuleMeta = RuleMeta::new(
     "kustomize-missing-resource",
     Error,
@@ -48,10 +49,18 @@ pub static KUSTOMIZE_DEPRECATED_FIELD: RuleMeta = RuleMeta::new(
     Scope::Unit,
     "a deprecated kustomization field (patchesStrategicMerge, bases, commonLabels, ...)",
 )
-.fixable();
+.fix(crate::rules::FixAvailability::Sometimes(
+    crate::diagnostic::Applicability::Safe,
+));
 pub static KUSTOMIZE_UNREFERENCED_FILE: RuleMeta = RuleMeta::new(
     "kustomize-unreferenced-file",
     Warning,
     Scope::Repo,
     "a manifest in a Kustomize directory that no kustomization includes",
+);
+pub static IO_ERROR: RuleMeta = RuleMeta::new(
+    crate::source::IO_ERROR,
+    Error,
+    Scope::File,
+    "a file or directory that cannot be read (permission, not a regular file, over the size limit, outside the root)",
 );

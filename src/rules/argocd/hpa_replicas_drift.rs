@@ -16,7 +16,9 @@ static META: RuleMeta = RuleMeta::new(
     Scope::Repo,
     "an Application deploys an HPA-scaled workload without ignoreDifferences on /spec/replicas",
 )
-.fixable();
+.fix(crate::rules::FixAvailability::Sometimes(
+    crate::diagnostic::Applicability::Safe,
+));
 
 const RESPECT: &str = "RespectIgnoreDifferences=true";
 
@@ -141,7 +143,7 @@ impl Rule for HpaReplicasDrift {
             let respect = app.sync_options.iter().any(|o| o == RESPECT);
             let mut drifts: Vec<Drift> = Vec::new();
             for unit_id in &app.units {
-                let Some(unit) = repo.index().unit(&repo.units, unit_id) else {
+                let Some(unit) = repo.units.iter().find(|u| &u.id == unit_id) else {
                     continue;
                 };
                 let opts = app
