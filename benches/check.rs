@@ -148,7 +148,7 @@ fn main() {
                 std::fs::create_dir_all(&dir).unwrap();
                 tempfile::Builder::new()
                     .prefix(&format!("services-{n}-"))
-                    .keep(true)
+                    .disable_cleanup(true)
                     .tempdir_in(dir)
                     .unwrap()
             }
@@ -205,7 +205,11 @@ fn main() {
                     .arg(tmp.path().join(o))
                     .output()
                     .unwrap();
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             let kubectl_ms = t.elapsed().as_secs_f64() * 1e3 / picked.len() as f64;
             let ours = per_overlay_ms.unwrap_or_else(|| {
@@ -225,9 +229,14 @@ fn main() {
     if checkov && tool_ok("checkov", "--version") {
         if let Some((_, tmp, _)) = kept.iter().find(|(n, ..)| *n == 100) {
             let mut cmd = Command::new("checkov");
-            cmd.args(["-d"])
-                .arg(tmp.path())
-                .args(["--framework", "kubernetes", "--quiet", "--compact", "-o", "json"]);
+            cmd.args(["-d"]).arg(tmp.path()).args([
+                "--framework",
+                "kubernetes",
+                "--quiet",
+                "--compact",
+                "-o",
+                "json",
+            ]);
             let r = run(&mut cmd);
             let files = tree_files(tmp.path()) as f64;
             let checkov_ms = r.wall_ms / files;

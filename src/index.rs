@@ -165,14 +165,17 @@ impl Index {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(u, unit)| {
-                unit.objects.iter().enumerate().map(move |(i, o)| Contribution {
-                    key: (o.kind.clone(), o.name.clone()),
-                    at: ObjectRef {
-                        unit: u as u32,
-                        object: i as u32,
-                    },
-                    namespaces: provides(o),
-                })
+                unit.objects
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, o)| Contribution {
+                        key: (o.kind.clone(), o.name.clone()),
+                        at: ObjectRef {
+                            unit: u as u32,
+                            object: i as u32,
+                        },
+                        namespaces: provides(o),
+                    })
             })
             .collect();
         let mut index = Index {
@@ -218,5 +221,29 @@ impl Index {
                 let unit = &units[r.unit as usize];
                 (unit, &unit.objects[r.object as usize])
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_set_matches_exact_names_and_patterns() {
+        let mut set = NamespaceSet::default();
+        set.insert("payments".into());
+        set.insert(templated_to_glob("{{.name}}-prod"));
+        assert!(set.contains("payments"));
+        assert!(set.contains("api-prod"));
+        assert!(!set.contains("api-staging"));
+        assert_eq!(set.len(), 2);
+    }
+
+    #[test]
+    fn templates_become_wildcards() {
+        assert_eq!(templated_to_glob("{{ .ns }}"), "*");
+        assert_eq!(templated_to_glob("team-{{a}}-{{b}}"), "team-*-*");
+        assert_eq!(templated_to_glob("plain"), "plain");
+        assert_eq!(templated_to_glob("broken-{{"), "broken-*");
     }
 }

@@ -27,7 +27,9 @@ pub fn generate(root: &Path, services: usize) -> Vec<String> {
         &(0..services)
             .flat_map(|i| ENVS.iter().map(move |env| (i, env)))
             .map(|(i, env)| {
-                format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: svc{i:05}-{env}\n---\n")
+                format!(
+                    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: svc{i:05}-{env}\n---\n"
+                )
             })
             .collect::<String>(),
     );
