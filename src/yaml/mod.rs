@@ -1,5 +1,6 @@
 //! Spanned YAML: parse text into trees whose every node knows its bytes.
 
+pub mod edit;
 mod line_index;
 mod node;
 mod parse;
