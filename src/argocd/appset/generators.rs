@@ -160,7 +160,7 @@ impl Gen<'_> {
             params.insert("name".into(), J::String(c.name.clone()));
             params.insert(
                 "nameNormalized".into(),
-                J::String(super::gotemplate::normalize(&c.name)),
+                J::String(super::sprig::normalize(&c.name)),
             );
             params.insert("server".into(), J::String(c.server.clone()));
             params.insert("project".into(), J::String(c.project.clone()));
@@ -473,7 +473,7 @@ fn merge_into(dest: &mut J, src: J) {
 /// Git path parameters (`generateParamsFromApps`, `generateParamsFromGitFile`).
 fn path_params(dir: &str, file: Option<&str>, prefix: &str, go: bool) -> J {
     let basename = dir.rsplit('/').next().unwrap_or(dir).to_string();
-    let normalized = super::gotemplate::normalize(&basename);
+    let normalized = super::sprig::normalize(&basename);
     let filename = file.map(|f| f.rsplit('/').next().unwrap_or(f).to_string());
     let mut m = Map::new();
     if go {
@@ -485,7 +485,7 @@ fn path_params(dir: &str, file: Option<&str>, prefix: &str, go: bool) -> J {
             p.insert("filename".into(), J::String(f.clone()));
             p.insert(
                 "filenameNormalized".into(),
-                J::String(super::gotemplate::normalize(f)),
+                J::String(super::sprig::normalize(f)),
             );
         }
         p.insert(
@@ -512,7 +512,7 @@ fn path_params(dir: &str, file: Option<&str>, prefix: &str, go: bool) -> J {
             m.insert(format!("{name}.filename"), J::String(f.clone()));
             m.insert(
                 format!("{name}.filenameNormalized"),
-                J::String(super::gotemplate::normalize(f)),
+                J::String(super::sprig::normalize(f)),
             );
         }
         for (i, seg) in dir.split('/').enumerate() {
@@ -613,7 +613,7 @@ pub(super) fn text(v: &J) -> String {
     match v {
         J::String(s) => s.clone(),
         J::Null => String::new(),
-        other => super::gotemplate::print(other),
+        other => super::sprig::print(other),
     }
 }
 

@@ -16,6 +16,7 @@
 mod generators;
 pub mod gotemplate;
 mod render;
+mod sprig;
 
 use serde_json::Value as J;
 
