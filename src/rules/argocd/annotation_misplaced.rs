@@ -72,7 +72,10 @@ impl Rule for AnnotationMisplaced {
             return;
         };
         for field in ["annotations", "labels"] {
-            for e in control_keys(template.get(field)) {
+            // A copy of the object's own annotation (Kustomize's
+            // commonAnnotations reach pod templates too) is harmless.
+            let own = |key: &str| o.annotation(key).is_some();
+            for e in control_keys(template.get(field)).filter(|e| !own(&e.key.name)) {
                 out.push(
                     Diagnostic::new(
                         e.key.span,

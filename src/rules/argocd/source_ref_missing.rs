@@ -1,8 +1,8 @@
 //! Helm value files Argo CD cannot find. A multi-source Application reads
 //! `$ref/path` from the source with `ref: ref`; a plain entry is relative
 //! to the chart's directory. Missing files fail the manifest generation
-//! (`reposerver/repository/repository.go`, `getResolvedValueFiles` and
-//! `ignoreMissingValueFiles`), so the Application shows ComparisonError.
+//! unless `ignoreMissingValueFiles` is set (`ApplicationSourceHelm` in
+//! `pkg/apis/application/v1alpha1/types.go`): a ComparisonError.
 
 use super::model;
 use crate::argocd::{templated, url, App, Model};
