@@ -78,7 +78,9 @@ impl Rule for ProjectViolation {
                 return None;
             }
             let span = dest.namespace.as_ref().map_or(dest.span, |n| n.span);
-            Some((span, format!("{server:?}{name:?}{ns}")))
+            // One finding per template line and cluster; the namespaces of
+            // the generated Applications are listed in it.
+            Some((span, format!("{server:?}{name:?}{}", project.name)))
         };
         for hit in super::hits(m, destination_denied) {
             let app = hit.app();
@@ -86,7 +88,18 @@ impl Rule for ProjectViolation {
                 continue;
             };
             let dest = &app.destination;
-            let ns = dest.namespace.as_ref().map_or("", |s| s.value.as_str());
+            let mut namespaces: Vec<&str> = hit
+                .apps
+                .iter()
+                .map(|a| {
+                    a.destination
+                        .namespace
+                        .as_ref()
+                        .map_or("", |s| s.value.as_str())
+                })
+                .collect();
+            namespaces.dedup();
+            let ns = namespaces.join("`, `");
             let target = match (&dest.server, &dest.name) {
                 (Some(s), _) => format!("server {}", s.value),
                 (None, Some(n)) => format!("cluster {}", n.value),

@@ -8,12 +8,30 @@
 use super::model;
 use crate::argocd::{App, Project};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
+use crate::rules::meta::{parse_as, typed};
+use crate::rules::{OptionField, OptionKind, OptionsDecl, RepoCx, Rule, RuleMeta, Scope};
 use crate::yaml::{edit, Node, Span};
 
 /// An explicit retry policy that does not retry, retries forever, or backs
 /// off past the project's sync window.
 pub struct SyncRetry;
+
+/// `rules.argocd-sync-retry.options`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    #[serde(default)]
+    require_explicit: bool,
+}
+
+static OPTIONS: OptionsDecl = OptionsDecl {
+    fields: &[OptionField {
+        name: "require_explicit",
+        kind: OptionKind::Bool,
+        doc: "also report an automated sync without a `retry` block (Argo CD's default applies), for teams whose policy wants it written out",
+    }],
+    parse: parse_as::<Options>,
+};
 
 static META: RuleMeta = RuleMeta::new(
     "argocd-sync-retry",
@@ -21,7 +39,10 @@ static META: RuleMeta = RuleMeta::new(
     Scope::Repo,
     "an explicit sync retry policy that never retries, retries forever, or backs off past the sync window",
 )
-.fixable();
+.fix(crate::rules::FixAvailability::Sometimes(
+    crate::diagnostic::Applicability::Safe,
+))
+.options(&OPTIONS);
 
 const RETRY: &str =
     "retry:\n  limit: 5\n  backoff:\n    duration: 5s\n    factor: 2\n    maxDuration: 3m";
@@ -192,11 +213,7 @@ impl Rule for SyncRetry {
 
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
-        let explicit = cx
-            .options
-            .get("require_explicit")
-            .and_then(serde_json::Value::as_bool)
-            == Some(true);
+        let explicit = typed::<Options>(cx.options).require_explicit;
         let find = |app: &App| problem(app, m, explicit).map(|p| (span_of(&p), String::new()));
         for hit in super::hits(m, find) {
             let app = hit.app();
