@@ -1,88 +1,13 @@
-//! Argo CD rules: one `bad` and one `good` fixture repository per rule
-//! (`tests/fixtures/<id>/{bad,good}`), short output snapshotted; plus the
-//! fixes, the secondary locations and the git-remote detection.
+//! Argo CD rules beyond the fixture harness (`tests/fixtures.rs`): what the
+//! findings say and where they point, ApplicationSet expansion, and the
+//! git-remote detection.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use ftlint::config::{self, Config};
+use std::path::Path;
+
+use common::{copy_tree, fixture, lint, load, short};
 use ftlint::diagnostic::Diagnostic;
-use ftlint::engine::{self, Selection};
-use ftlint::repo::Repo;
-use ftlint::report::{self, Format};
-
-const RULES: &[&str] = &[
-    "hpa-replicas-drift",
-    "sync-wave-order",
-    "sync-wave-invalid",
-    "argocd-path-missing",
-    "argocd-project-missing",
-    "argocd-project-violation",
-    "argocd-default-project",
-    "argocd-namespace-mismatch",
-    "argocd-prod-auto-sync",
-    "argocd-sync-retry",
-    "argocd-cluster-resource-wildcard",
-    "argocd-notifications-ref",
-    "argocd-rbac-default",
-    "argocd-rbac-policy",
-    "argocd-ignore-unmatched",
-    "argocd-annotation-misplaced",
-    "argocd-source-ref-missing",
-    "appset-template-key",
-];
-
-fn fixture(id: &str, kind: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(id)
-        .join(kind)
-}
-
-fn load(root: &Path) -> Repo {
-    let known = ftlint::rules::metas();
-    let cfg_path = root.join(".ftlint.yaml");
-    let config = if cfg_path.exists() {
-        Config::load(&cfg_path, &known).unwrap()
-    } else {
-        Config::default()
-    };
-    Repo::load(root, &[root.to_path_buf()], config, None, 1).unwrap()
-}
-
-fn lint(repo: &Repo, id: &str) -> Vec<Diagnostic> {
-    let selection = Selection {
-        select: Some(config::build_globset(&[id.to_string()]).unwrap()),
-        ignore: None,
-    };
-    engine::lint(repo, &selection, None).diagnostics
-}
-
-fn short(repo: &Repo, diags: &[Diagnostic]) -> String {
-    let summary = report::Summary::new(repo, diags, 0);
-    let opts = report::Options {
-        color: false,
-        timing: false,
-    };
-    report::render(Format::Short, repo, diags, &summary, &opts)
-}
-
-#[test]
-fn every_rule_has_fixtures_that_fire_and_stay_quiet() {
-    for id in RULES {
-        let bad = load(&fixture(id, "bad"));
-        let diags = lint(&bad, id);
-        assert!(!diags.is_empty(), "{id}: bad fixture produced nothing");
-        assert!(diags.iter().all(|d| d.rule == *id));
-        insta::assert_snapshot!(format!("{id}__bad"), short(&bad, &diags));
-        let good = load(&fixture(id, "good"));
-        let diags = lint(&good, id);
-        assert!(
-            diags.is_empty(),
-            "{id}: good fixture produced:\n{}",
-            short(&good, &diags)
-        );
-    }
-}
 
 fn related_labels(d: &Diagnostic) -> Vec<&str> {
     d.related.iter().map(|r| r.message.as_str()).collect()
@@ -137,126 +62,6 @@ fn hpa_drift_points_at_the_application_with_the_workload_related() {
         .contains("Deployment cart, Deployment checkout"));
 }
 
-/// Copy a fixture to a temporary directory (fixes are written there).
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_tree(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// Apply the fixes of `id` on a copy of its bad fixture; snapshot the edited
-/// files; check that the rule is then quiet and a second round changes nothing.
-fn fix_round_trip(id: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture(id, "bad"), dir.path());
-    let repo = load(dir.path());
-    let diags = lint(&repo, id);
-    let planned = ftlint::fix::plan(&repo, &diags, false);
-    assert!(!planned.files.is_empty(), "{id}: no fix");
-    let mut shown = String::new();
-    for (file, text) in &planned.files {
-        shown.push_str(&format!("=== {}\n{text}", repo.sources.path(*file)));
-    }
-    insta::assert_snapshot!(format!("{id}__fixed"), shown);
-    ftlint::fix::write(&repo, &planned).unwrap();
-    let again = load(dir.path());
-    let left = lint(&again, id);
-    assert!(left.is_empty(), "{id} after fix:\n{}", short(&again, &left));
-    let dup = lint(&again, "duplicate-key");
-    assert!(dup.is_empty(), "fix duplicated a key");
-    assert!(ftlint::fix::plan(&again, &left, false).files.is_empty());
-}
-
-#[test]
-fn hpa_drift_fix_adds_entries_and_respect_option() {
-    fix_round_trip("hpa-replicas-drift");
-}
-
-#[test]
-fn hpa_drift_fix_edits_the_applicationset_template() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("hpa-replicas-drift", "bad"), dir.path());
-    let repo = load(dir.path());
-    let diags = lint(&repo, "hpa-replicas-drift");
-    let planned = ftlint::fix::plan(&repo, &diags, false);
-    let shop = planned
-        .files
-        .iter()
-        .find(|(f, _)| repo.sources.path(**f) == "argocd/shop.yaml")
-        .map(|(_, text)| text.clone())
-        .expect("the ApplicationSet template is edited");
-    assert!(shop.contains("      ignoreDifferences:\n        - group: apps\n          kind: Deployment\n          jsonPointers:\n            - /spec/replicas\n"), "{shop}");
-    ftlint::fix::write(&repo, &planned).unwrap();
-    let again = load(dir.path());
-    assert!(lint(&again, "hpa-replicas-drift").is_empty());
-    // A second run changes nothing.
-    let second = ftlint::fix::plan(&again, &lint(&again, "hpa-replicas-drift"), false);
-    assert!(second.files.is_empty());
-}
-
-#[test]
-fn sync_retry_fix_restores_retries() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("argocd-sync-retry", "bad"), dir.path());
-    let repo = load(dir.path());
-    let diags = lint(&repo, "argocd-sync-retry");
-    assert_eq!(diags.len(), 4, "{}", short(&repo, &diags));
-    let planned = ftlint::fix::plan(&repo, &diags, false);
-    let mut shown = String::new();
-    for (file, text) in &planned.files {
-        shown.push_str(&format!("=== {}\n{text}", repo.sources.path(*file)));
-    }
-    insta::assert_snapshot!("argocd-sync-retry__fixed", shown);
-    ftlint::fix::write(&repo, &planned).unwrap();
-    let again = load(dir.path());
-    let left = lint(&again, "argocd-sync-retry");
-    // Unbounded retries and the backoff past the sync window have no safe fix.
-    assert_eq!(left.len(), 2, "{}", short(&again, &left));
-    assert!(left.iter().any(|d| d.message.contains("forever")));
-    assert!(left.iter().any(|d| d.message.contains("sync window")));
-    assert!(ftlint::fix::plan(&again, &left, false).files.is_empty());
-}
-
-#[test]
-fn sync_retry_explicitness_is_opt_in() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("argocd-sync-retry", "good"), dir.path());
-    let repo = load(dir.path());
-    assert!(lint(&repo, "argocd-sync-retry").is_empty());
-    std::fs::write(
-        dir.path().join(".ftlint.yaml"),
-        "gitops:\n  repoURLs: [\"https://github.com/example/gitops\"]\nrules:\n  argocd-sync-retry:\n    options:\n      require_explicit: true\n",
-    )
-    .unwrap();
-    let repo = load(dir.path());
-    let diags = lint(&repo, "argocd-sync-retry");
-    assert_eq!(diags.len(), 1, "{}", short(&repo, &diags));
-    assert!(diags[0]
-        .message
-        .contains("without an explicit `retry` block"));
-    fix_round_trip_in(dir.path(), "argocd-sync-retry");
-}
-
-/// Fix in place, then the rule is quiet and a second round changes nothing.
-fn fix_round_trip_in(root: &Path, id: &str) {
-    let repo = load(root);
-    let diags = lint(&repo, id);
-    let planned = ftlint::fix::plan(&repo, &diags, false);
-    assert!(!planned.files.is_empty(), "{id}: no fix");
-    ftlint::fix::write(&repo, &planned).unwrap();
-    let again = load(root);
-    let left = lint(&again, id);
-    assert!(left.is_empty(), "{id} after fix:\n{}", short(&again, &left));
-    assert!(ftlint::fix::plan(&again, &left, false).files.is_empty());
-}
-
 #[test]
 fn secret_in_later_wave_than_its_consumer() {
     let repo = load(&fixture("sync-wave-order", "bad"));
@@ -295,8 +100,7 @@ fn appset_list_element_with_missing_directory() {
         .any(|d| d.message.contains("services/search/overlays/prod")));
     let m = repo.argocd();
     assert_eq!(
-        m.skipped_generators(),
-        1,
+        m.skipped_generators(), 1,
         "the clusters generator is skipped and counted"
     );
 }
@@ -375,4 +179,59 @@ fn worktree_git_file_is_followed() {
         ftlint::argocd::url::git_remote_urls(&wt),
         vec!["https://github.com/example/gitops".to_string()]
     );
+}
+
+#[test]
+fn hpa_drift_fix_edits_the_applicationset_template() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("hpa-replicas-drift", "bad"), dir.path());
+    let repo = load(dir.path());
+    let diags = lint(&repo, "hpa-replicas-drift");
+    let planned = ftlint::fix::plan(&repo, &diags, false);
+    let shop = planned
+        .files
+        .iter()
+        .find(|(f, _)| repo.sources.path(**f) == "argocd/shop.yaml")
+        .map(|(_, text)| text.clone())
+        .expect("the ApplicationSet template is edited");
+    assert!(shop.contains("      ignoreDifferences:\n        - group: apps\n          kind: Deployment\n          jsonPointers:\n            - /spec/replicas\n"), "{shop}");
+    ftlint::fix::write(&repo, &planned).unwrap();
+    let again = load(dir.path());
+    assert!(lint(&again, "hpa-replicas-drift").is_empty());
+    // A second run changes nothing.
+    let second = ftlint::fix::plan(&again, &lint(&again, "hpa-replicas-drift"), false);
+    assert!(second.files.is_empty());
+}
+
+#[test]
+fn sync_retry_explicitness_is_opt_in() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("argocd-sync-retry", "good"), dir.path());
+    let repo = load(dir.path());
+    assert!(lint(&repo, "argocd-sync-retry").is_empty());
+    std::fs::write(
+        dir.path().join(".ftlint.yaml"),
+        "gitops:\n  repoURLs: [\"https://github.com/example/gitops\"]\nrules:\n  argocd-sync-retry:\n    options:\n      require_explicit: true\n",
+    )
+    .unwrap();
+    let repo = load(dir.path());
+    let diags = lint(&repo, "argocd-sync-retry");
+    assert_eq!(diags.len(), 1, "{}", short(&repo, &diags));
+    assert!(diags[0]
+        .message
+        .contains("without an explicit `retry` block"));
+    fix_round_trip_in(dir.path(), "argocd-sync-retry");
+}
+
+/// Fix in place, then the rule is quiet and a second round changes nothing.
+fn fix_round_trip_in(root: &Path, id: &str) {
+    let repo = load(root);
+    let diags = lint(&repo, id);
+    let planned = ftlint::fix::plan(&repo, &diags, false);
+    assert!(!planned.files.is_empty(), "{id}: no fix");
+    ftlint::fix::write(&repo, &planned).unwrap();
+    let again = load(root);
+    let left = lint(&again, id);
+    assert!(left.is_empty(), "{id} after fix:\n{}", short(&again, &left));
+    assert!(ftlint::fix::plan(&again, &left, false).files.is_empty());
 }
