@@ -100,7 +100,8 @@ fn appset_list_element_with_missing_directory() {
         .any(|d| d.message.contains("services/search/overlays/prod")));
     let m = repo.argocd();
     assert_eq!(
-        m.skipped_generators(), 1,
+        m.skipped_generators(),
+        1,
         "the clusters generator is skipped and counted"
     );
 }
