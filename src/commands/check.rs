@@ -9,9 +9,10 @@ use super::baseline::{self, Baseline};
 use super::settings::{Mode, Settings};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::cli::CheckArgs;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic};
 use crate::repo::Repo;
-use crate::{argocd, engine, fix, report, schema};
+use crate::report::{self, Footer, PathMap, View};
+use crate::{argocd, engine, fix, schema};
 
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
@@ -33,12 +34,21 @@ pub fn run(args: &CheckArgs) -> u8 {
 
 fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
     let repo = load(settings)?;
+    warn_if_nothing_checked(settings, &repo);
     let t_rules = Instant::now();
     let mut diags = lint(settings, &repo);
     let rules_ms = t_rules.elapsed().as_millis();
+    let mut footer = Footer {
+        unsafe_fixes: settings.output.unsafe_fixes,
+        timing: settings.output.timing,
+        ..Footer::default()
+    };
     match settings.mode {
         Mode::Diff { unsafe_fixes } => {
             let planned = fix::plan(&repo, &diags, unsafe_fixes);
+            if settings.output.show_fixes {
+                print!("{}", list_fixes("Would fix", &repo, &diags, unsafe_fixes));
+            }
             print!("{}", fix::diff(&repo, &planned));
             return Ok(if planned.files.is_empty() {
                 EXIT_OK
@@ -50,26 +60,56 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
             let planned = fix::plan(&repo, &diags, unsafe_fixes);
             fix::write(&repo, &planned).map_err(|e| format!("cannot write fixes: {e}"))?;
             if !planned.files.is_empty() {
-                eprintln!(
-                    "fixed {} finding(s) in {} file(s)",
-                    planned.applied,
-                    planned.files.len()
-                );
+                if settings.output.quiet < 2 {
+                    eprintln!(
+                        "fixed {} finding(s) in {} file(s)",
+                        planned.applied,
+                        planned.files.len()
+                    );
+                }
                 // Re-lint what remains.
-                let repo = load(settings)?;
-                let diags = lint(settings, &repo);
-                return Ok(report(settings, &repo, diags, started, rules_ms));
+                let fixed_repo = load(settings)?;
+                let remaining = lint(settings, &fixed_repo);
+                if settings.output.show_fixes {
+                    let gone: Vec<Diagnostic> = diags
+                        .iter()
+                        .filter(|d| !still_reported(&repo, d, &fixed_repo, &remaining))
+                        .cloned()
+                        .collect();
+                    print!("{}", list_fixes("Fixed", &repo, &gone, unsafe_fixes));
+                }
+                return Ok(report(
+                    settings,
+                    &fixed_repo,
+                    remaining,
+                    &footer,
+                    started,
+                    rules_ms,
+                ));
             }
         }
-        Mode::Report => {}
+        Mode::Report => {
+            if settings.output.show_fixes {
+                let unsafe_fixes = settings.output.unsafe_fixes;
+                print!("{}", list_fixes("Fixable", &repo, &diags, unsafe_fixes));
+            }
+        }
     }
     if let Some(path) = &settings.baseline {
-        Baseline::load(path)?.hide(&repo, &mut diags);
+        footer.hidden_by_baseline = Baseline::load(path)?.hide(&repo, &mut diags);
     }
     if let Some(path) = &settings.write_baseline {
-        baseline::write(path, &repo, &diags)?;
+        let written = baseline::write(path, &repo, &diags)?;
+        if settings.output.quiet < 2 {
+            eprintln!(
+                "wrote {written} finding{} to {}",
+                if written == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+        return Ok(EXIT_OK);
     }
-    Ok(report(settings, &repo, diags, started, rules_ms))
+    Ok(report(settings, &repo, diags, &footer, started, rules_ms))
 }
 
 /// Discover, parse, index and render the repository; add the schema flags.
@@ -93,15 +133,119 @@ fn load(settings: &Settings) -> Result<Repo, String> {
     Ok(repo)
 }
 
-/// Run the rules, then configure, dedupe and suppress their findings.
+/// Run the rules, then configure, dedupe and suppress their findings; keep
+/// those located in, or related to, the paths given.
 fn lint(settings: &Settings, repo: &Repo) -> Vec<Diagnostic> {
-    engine::lint(repo, &settings.selection, settings.scope.only_files.as_ref()).diagnostics
+    let mut diags = engine::lint(repo, &settings.selection, None).diagnostics;
+    if let Some(only) = &settings.scope.only {
+        diags.retain(|d| {
+            only.contains(repo.sources.path(d.span.file))
+                || d.related
+                    .iter()
+                    .any(|r| only.contains(repo.sources.path(r.span.file)))
+        });
+    }
+    diags
+}
+
+/// A run that read no file passes without checking anything: say so.
+fn warn_if_nothing_checked(settings: &Settings, repo: &Repo) {
+    if settings.output.quiet >= 2 {
+        return;
+    }
+    let given_loaded = match &settings.scope.only {
+        None => repo.stats.files,
+        Some(only) => repo
+            .sources
+            .files
+            .iter()
+            .filter(|f| only.contains(&f.path))
+            .count(),
+    };
+    if given_loaded == 0 {
+        eprintln!(
+            "warning: no YAML or JSON files found to check in {} (include: {})",
+            settings.scope.describe(),
+            settings.config.include.join(", ")
+        );
+    }
+}
+
+fn still_reported(before: &Repo, d: &Diagnostic, after: &Repo, remaining: &[Diagnostic]) -> bool {
+    let path = before.sources.path(d.span.file);
+    remaining.iter().any(|r| {
+        r.rule == d.rule && r.message == d.message && after.sources.path(r.span.file) == path
+    })
+}
+
+/// `--show-fixes`: the fixes, per file, as `N × rule (fix)`.
+fn list_fixes(verb: &str, repo: &Repo, diags: &[Diagnostic], unsafe_fixes: bool) -> String {
+    let mut by_file: std::collections::BTreeMap<
+        &str,
+        std::collections::BTreeMap<(&str, &str), usize>,
+    > = Default::default();
+    let mut total = 0;
+    for d in diags {
+        let Some(fix) = &d.fix else { continue };
+        if fix.applicability == Applicability::Unsafe && !unsafe_fixes {
+            continue;
+        }
+        total += 1;
+        *by_file
+            .entry(repo.sources.path(d.span.file))
+            .or_default()
+            .entry((d.rule, fix.message.as_str()))
+            .or_default() += 1;
+    }
+    if total == 0 {
+        return String::new();
+    }
+    let mut out = format!(
+        "{verb} {total} finding{}:\n",
+        if total == 1 { "" } else { "s" }
+    );
+    for (file, fixes) in by_file {
+        out.push_str(&format!("- {file}:\n"));
+        for ((rule, message), n) in fixes {
+            out.push_str(&format!("    {n} × {rule} ({message})\n"));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+fn view(settings: &Settings) -> View {
+    let scope = &settings.scope;
+    let root_in_repo = scope
+        .root
+        .strip_prefix(&scope.repo_root)
+        .map(super::scope::slash)
+        .unwrap_or_default();
+    // Relative to the current directory when it is inside the repository;
+    // from elsewhere, `../../..` chains help nobody: relative to the loaded tree.
+    let cwd = std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .ok()
+        .filter(|cwd| cwd.starts_with(&scope.repo_root) || cwd.starts_with(&scope.root))
+        .map(|cwd| (scope.root.clone(), cwd));
+    View {
+        paths: PathMap {
+            root_in_repo,
+            cwd,
+            repo_root: Some(scope.repo_root.clone()),
+        },
+        fixable_marker: true,
+        group_repeats: true,
+        summary_line: false,
+        fail_on: settings.output.fail_on,
+    }
 }
 
 fn report(
     settings: &Settings,
     repo: &Repo,
     diags: Vec<Diagnostic>,
+    footer: &Footer,
     started: Instant,
     rules_ms: u128,
 ) -> u8 {
@@ -112,16 +256,37 @@ fn report(
         color: out.color,
         timing: out.timing,
     };
-    let text = report::render(out.format, repo, &diags, &summary, &opts);
-    let mut stdout = anstream::AutoStream::new(
-        std::io::stdout().lock(),
-        if out.color {
-            anstream::ColorChoice::Always
+    let mut text = if out.statistics {
+        report::statistics(out.format, &diags)
+    } else {
+        report::render_with(out.format, repo, &diags, &summary, &opts, &view(settings))
+    };
+    let show_footer = out.quiet == 0
+        && (out.format.is_text() || out.statistics)
+        && out.format != report::Format::Json;
+    if show_footer {
+        let summary_text = report::footer(repo, &diags, &summary, footer);
+        if out.format == report::Format::Short && !out.statistics {
+            // `short` keeps stdout one line per finding, for scripts; people see the summary.
+            eprint!("{summary_text}");
         } else {
-            anstream::ColorChoice::Never
-        },
-    );
-    let _ = stdout.write_all(text.as_bytes());
+            if !text.is_empty() && !text.ends_with("\n\n") {
+                text.push('\n');
+            }
+            text.push_str(&summary_text);
+        }
+    }
+    if out.quiet < 2 {
+        let mut stdout = anstream::AutoStream::new(
+            std::io::stdout().lock(),
+            if out.color {
+                anstream::ColorChoice::Always
+            } else {
+                anstream::ColorChoice::Never
+            },
+        );
+        let _ = stdout.write_all(text.as_bytes());
+    }
     if out.stats {
         print_stats(repo, rules_ms, elapsed);
     }

@@ -2,9 +2,11 @@
 
 mod baseline;
 mod check;
+mod complete;
 mod init;
 mod render;
 mod rules;
+mod scope;
 mod settings;
 
 use std::ffi::OsString;
@@ -42,5 +44,7 @@ where
         Some(Command::Rule { id }) => rules::show(&id),
         Some(Command::Init { dir, force }) => init::run(&dir, force),
         Some(Command::Render { dir }) => render::run(&dir),
+        Some(Command::Completions { shell }) => complete::completions(shell),
+        Some(Command::Man) => complete::man(),
     }
 }

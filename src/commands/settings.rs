@@ -1,15 +1,15 @@
 //! Flags and config resolved once into the value every stage of `check` reads.
 
-use std::collections::BTreeSet;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use super::scope::{self, Scope};
 use crate::cli::{CheckArgs, ColorChoice, FailOn};
 use crate::config::{self, Config};
 use crate::diagnostic::Severity;
 use crate::engine::Selection;
 use crate::report::Format;
-use crate::{discover, rules, seal, suggest};
+use crate::{rules, seal, suggest};
 
 /// What `check` does with the findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,17 +29,11 @@ pub struct Output {
     pub stats: bool,
     /// The least severity that makes the exit code 1 (`None`: never).
     pub fail_on: Option<Severity>,
-}
-
-/// Where the repository is and which part of it is reported.
-#[derive(Debug, Clone)]
-pub struct Scope {
-    /// The directory every file path is relative to.
-    pub root: PathBuf,
-    /// What the walk starts from.
-    pub walk: Vec<PathBuf>,
-    /// Files given explicitly (pre-commit): report only findings in or about them.
-    pub only_files: Option<BTreeSet<String>>,
+    /// 1: findings only; 2: nothing.
+    pub quiet: u8,
+    pub statistics: bool,
+    pub show_fixes: bool,
+    pub unsafe_fixes: bool,
 }
 
 pub struct Settings {
@@ -78,10 +72,14 @@ impl Settings {
                 return Err(format!("{}: no such file or directory", p.display()).into());
             }
         }
-        let config = load_config(args, &paths)?;
+        let scope = scope::resolve(&paths)?;
+        let config = load_config(args, &scope)?;
+        if let Some(env) = &args.env {
+            check_env(env, &config)?;
+        }
         let selection = Selection {
-            select: build_globs(&args.select)?,
-            ignore: build_globs(&args.ignore)?,
+            select: build_globs("--select", &args.select)?,
+            ignore: build_globs("--ignore", &args.ignore)?,
         };
         let seal_key = match &args.seal_cert {
             Some(path) => Some(
@@ -110,7 +108,7 @@ impl Settings {
             Mode::Report
         };
         Ok(Settings {
-            scope: scope(&paths),
+            scope,
             config,
             selection,
             env: args.env.clone(),
@@ -131,18 +129,37 @@ impl Settings {
                     FailOn::Warning => Some(Severity::Warning),
                     FailOn::Never => None,
                 },
+                quiet: args.quiet,
+                statistics: args.statistics,
+                show_fixes: args.show_fixes,
+                unsafe_fixes: args.unsafe_fixes,
             },
         })
     }
 }
 
-/// The config file, with the schema flags on top of it.
-fn load_config(args: &CheckArgs, paths: &[PathBuf]) -> Result<Config, UsageError> {
+/// The config: `--config FILE` alone, or the project root's `.ftlint.yaml`
+/// with every nested one merged for its subtree; the schema flags on top.
+fn load_config(args: &CheckArgs, scope: &Scope) -> Result<Config, UsageError> {
     let known: Vec<&str> = rules::all_ids().collect();
-    let config_path = args.config.clone().or_else(|| config::discover(&paths[0]));
-    let mut config = match &config_path {
-        Some(p) => Config::load(p, &known).map_err(|e| UsageError(e.to_string()))?,
-        None => Config::default(),
+    let load = |p: &std::path::Path| Config::load(p, &known).map_err(|e| UsageError(e.to_string()));
+    let mut config = match &args.config {
+        Some(p) => load(p)?,
+        None => {
+            let root_file = scope.root.join(config::FILE_NAME);
+            let mut config = if root_file.is_file() {
+                load(&root_file)?
+            } else {
+                Config::default()
+            };
+            for dir in config::nested_configs(&scope.root) {
+                let sub = load(&scope.root.join(&dir).join(config::FILE_NAME))?;
+                for warning in config.nest(&dir, sub) {
+                    eprintln!("warning: {warning}");
+                }
+            }
+            config
+        }
     };
     if let Some(v) = &args.kubernetes_version {
         config.kubernetes_version = Some(v.clone());
@@ -155,17 +172,31 @@ fn load_config(args: &CheckArgs, paths: &[PathBuf]) -> Result<Config, UsageError
     Ok(config)
 }
 
-fn build_globs(patterns: &[String]) -> Result<Option<globset::GlobSet>, UsageError> {
+/// `--select`/`--ignore`: every entry must name or match a rule.
+fn build_globs(flag: &str, patterns: &[String]) -> Result<Option<globset::GlobSet>, UsageError> {
     if patterns.is_empty() {
         return Ok(None);
     }
     let known: Vec<&str> = rules::all_ids().collect();
     for p in patterns {
-        if !p.contains(['*', '?', '[']) && !known.contains(&p.as_str()) {
-            let hint = suggest::did_you_mean(p, known.iter().copied())
+        let is_glob = p.contains(['*', '?', '[']);
+        let matches_a_rule = if is_glob {
+            let set = config::build_globset(std::slice::from_ref(p))
+                .map_err(|e| format!("{flag} `{p}`: {e}"))?;
+            known.iter().any(|id| set.is_match(id))
+        } else {
+            known.contains(&p.as_str())
+        };
+        if !matches_a_rule {
+            let hint = suggest::did_you_mean(p.trim_matches(['*', '?']), known.iter().copied())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            return Err(format!("unknown rule id `{p}`{hint}").into());
+            let what = if is_glob {
+                "matches no rule"
+            } else {
+                "is not a rule id"
+            };
+            return Err(format!("{flag} `{p}` {what}{hint}; `ftlint rules` lists them").into());
         }
     }
     Ok(Some(config::build_globset(patterns)?))
@@ -188,48 +219,18 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// The repository root: the nearest directory at or above the first path that
-/// holds `.git` or `.ftlint.yaml`, else that path.
-fn repo_root(paths: &[PathBuf]) -> PathBuf {
-    let first = &paths[0];
-    if let Some(root) = discover::project_root(first) {
-        return root;
+/// An `--env` no config or rule knows would silently drop env-scoped findings.
+fn check_env(env: &str, config: &Config) -> Result<(), UsageError> {
+    let known = config.known_environments();
+    let name = config::canonical_env(env);
+    if known.contains(&name) {
+        return Ok(());
     }
-    if first.is_dir() {
-        first.clone()
-    } else {
-        std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
-    }
-}
-
-fn scope(paths: &[PathBuf]) -> Scope {
-    let root = repo_root(paths);
-    let only_files: Option<BTreeSet<String>> = if paths.iter().all(|p| p.is_file()) {
-        let root_abs = std::fs::canonicalize(&root).unwrap_or(root.clone());
-        Some(
-            paths
-                .iter()
-                .filter_map(|p| std::fs::canonicalize(p).ok())
-                .filter_map(|p| relative_to(&p, &root_abs))
-                .collect(),
-        )
-    } else {
-        None
-    };
-    let walk = if only_files.is_some() {
-        vec![root.clone()]
-    } else {
-        paths.to_vec()
-    };
-    Scope {
-        root,
-        walk,
-        only_files,
-    }
-}
-
-fn relative_to(path: &Path, root: &Path) -> Option<String> {
-    path.strip_prefix(root)
-        .ok()
-        .map(|r| r.to_string_lossy().replace('\\', "/"))
+    let hint = suggest::did_you_mean(env, known.iter().map(String::as_str))
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    Err(UsageError(format!(
+        "error: unknown environment `{env}` for --env{hint}; known environments: {}",
+        known.join(", ")
+    )))
 }
