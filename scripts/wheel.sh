@@ -28,15 +28,17 @@ echo "built $(basename "$wheel") ($(du -h "$wheel" | cut -f1)) in $(secs "$t0" "
 # From a fresh virtualenv to a first check, as a new user would.
 t2=$(now)
 python3 -m venv "$work/venv"
+t3=$(now)
 "$work/venv/bin/pip" install --quiet --no-index "$wheel"
+t4=$(now)
 set +e
 "$work/venv/bin/ftlint" check examples/flash-tickets-gitops --format short --quiet >/dev/null
 status=$?
 set -e
-t3=$(now)
+t5=$(now)
 if [ "$status" -ne 1 ]; then
   echo "the installed ftlint exited $status on the example (expected 1: findings)" >&2
   exit 1
 fi
 "$work/venv/bin/ftlint" --version
-echo "fresh virtualenv → installed wheel → first check: $(secs "$t2" "$t3") s"
+echo "fresh virtualenv → first check: $(secs "$t2" "$t5") s (venv $(secs "$t2" "$t3") s, pip install $(secs "$t3" "$t4") s, check $(secs "$t4" "$t5") s)"

@@ -4,39 +4,14 @@ use super::{EXIT_OK, EXIT_USAGE};
 use crate::{rules, suggest};
 
 pub fn list() -> u8 {
-    let mut out = String::new();
-    for rule in rules::REGISTRY {
-        let m = rule.meta();
-        let sev = if m.enabled {
-            m.severity.as_str()
-        } else {
-            "off"
-        };
-        let env = match m.environments {
-            Some(envs) => format!(" ({} only)", envs.join(", ")),
-            None => String::new(),
-        };
-        out.push_str(&format!(
-            "{:<34} {:<8} {:<8} {}{}\n",
-            m.id,
-            sev,
-            if m.fixable { "fixable" } else { "" },
-            m.summary,
-            env
-        ));
-    }
-    print!("{out}");
+    print!("{}", rules::listing());
     EXIT_OK
 }
 
 pub fn show(id: &str) -> u8 {
     match rules::find(id) {
         Some(rule) => {
-            let meta = rule.meta();
-            match rules::doc(id) {
-                Some(doc) => print!("{doc}"),
-                None => println!("# {}\n\n{}", meta.id, meta.summary),
-            }
+            print!("{}", rules::doc(rule.meta().id).unwrap_or_default());
             EXIT_OK
         }
         None => {

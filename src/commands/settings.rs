@@ -141,7 +141,7 @@ impl Settings {
 /// The config: `--config FILE` alone, or the project root's `.ftlint.yaml`
 /// with every nested one merged for its subtree; the schema flags on top.
 fn load_config(args: &CheckArgs, scope: &Scope) -> Result<Config, UsageError> {
-    let known: Vec<&str> = rules::all_ids().collect();
+    let known = rules::metas();
     let load = |p: &std::path::Path| Config::load(p, &known).map_err(|e| UsageError(e.to_string()));
     let mut config = match &args.config {
         Some(p) => load(p)?,

@@ -16,7 +16,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::Repo,
     "no schema for this apiVersion/kind (suggest `--crd`); once per apiVersion/kind",
-);
+)
+.severity_note("(info for OpenShift/OLM platform APIs)");
 
 /// Kustomize plugin and transformer configs (`builtin` LabelTransformer, ...) are
 /// not cluster objects.

@@ -26,7 +26,9 @@ static META: RuleMeta = RuleMeta::new(
     Scope::Object,
     "a `kind: Secret` with data is committed; use SealedSecret or ExternalSecret",
 )
-.fixable();
+.fix(crate::rules::FixAvailability::Sometimes(
+    crate::diagnostic::Applicability::Safe,
+));
 
 /// With `--seal-cert`: replace the Secret's document by a kubeseal-compatible
 /// SealedSecret. Only for a Secret written as a plain document whose name and
