@@ -28,6 +28,23 @@ fn is_kustomize_config(api_version: &str) -> bool {
         || api_version.contains(".kustomize.config.k8s.io/")
 }
 
+/// Configuration files of development and test tools that share the
+/// `apiVersion`/`kind` shape but are never applied to a cluster (kuttl test
+/// steps, skaffold, kind, kpt, the operator-sdk scorecard).
+fn is_tool_config(api_version: &str) -> bool {
+    [
+        "kuttl.dev/",
+        "skaffold/",
+        "kind.x-k8s.io/",
+        "kpt.dev/",
+        "ctlptl.dev/",
+        "k3d.io/",
+        "scorecard.operatorframework.io/",
+    ]
+    .iter()
+    .any(|p| api_version.starts_with(p))
+}
+
 /// API groups an OpenShift cluster serves itself (and OLM, which it ships):
 /// no CRD in a GitOps repository defines them, and ftlint bundles no schema.
 const PLATFORM_GROUPS: &[&str] = &[
@@ -113,6 +130,7 @@ fn applies(cx: &RepoCx, o: &Object) -> bool {
     let reg = &cx.repo.schemas;
     !(reg.known_kind(&o.api_version, &o.kind)
         || is_kustomize_config(&o.api_version)
+        || is_tool_config(&o.api_version)
         || (o.api_version == "v1" && o.kind == "List")
         || cx.repo.is_patch_file(o.file)
         // A removed apiVersion is reported by deprecated-api, with its replacement.
