@@ -11,6 +11,7 @@ pub mod discover;
 pub mod engine;
 pub mod env;
 pub mod fix;
+pub mod fsread;
 pub mod kustomize;
 pub mod model;
 pub mod repo;

@@ -2,6 +2,7 @@
 //! load (discover → parse → index → render) → lint (rules → suppress) →
 //! baseline → report, or fix → re-load → re-lint → report.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::Instant;
 
@@ -33,7 +34,7 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
-    let repo = load(settings)?;
+    let mut repo = load(settings)?;
     warn_if_nothing_checked(settings, &repo);
     let t_rules = Instant::now();
     let mut diags = lint(settings, &repo);
@@ -45,7 +46,7 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
     };
     match settings.mode {
         Mode::Diff { unsafe_fixes } => {
-            let planned = fix::plan(&repo, &diags, unsafe_fixes);
+            let planned = plan_fixes(settings, &mut repo, &diags, unsafe_fixes);
             if settings.output.show_fixes {
                 print!("{}", list_fixes("Would fix", &repo, &diags, unsafe_fixes));
             }
@@ -57,14 +58,21 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
             });
         }
         Mode::Fix { unsafe_fixes } => {
-            let planned = fix::plan(&repo, &diags, unsafe_fixes);
-            fix::write(&repo, &planned).map_err(|e| format!("cannot write fixes: {e}"))?;
-            if !planned.files.is_empty() {
+            let planned = plan_fixes(settings, &mut repo, &diags, unsafe_fixes);
+            let written = fix::write(&repo, &planned)?;
+            for (_, message) in &written.skipped {
+                eprintln!("{message}");
+            }
+            if !written.written.is_empty() {
+                let applied: usize = written
+                    .written
+                    .iter()
+                    .filter_map(|f| planned.applied_by_file.get(f))
+                    .sum();
                 if settings.output.quiet < 2 {
                     eprintln!(
-                        "fixed {} finding(s) in {} file(s)",
-                        planned.applied,
-                        planned.files.len()
+                        "fixed {applied} finding(s) in {} file(s)",
+                        written.written.len()
                     );
                 }
                 // Re-lint what remains.
@@ -133,19 +141,43 @@ fn load(settings: &Settings) -> Result<Repo, String> {
     Ok(repo)
 }
 
+/// The loaded files the paths given cover (`None`: every file).
+fn in_scope(settings: &Settings, repo: &Repo) -> Option<BTreeSet<String>> {
+    settings.scope.only.as_ref().map(|only| {
+        repo.sources
+            .files
+            .iter()
+            .filter(|f| only.contains(&f.path))
+            .map(|f| f.path.clone())
+            .collect()
+    })
+}
+
 /// Run the rules, then configure, dedupe and suppress their findings; keep
 /// those located in, or related to, the paths given.
 fn lint(settings: &Settings, repo: &Repo) -> Vec<Diagnostic> {
-    let mut diags = engine::lint(repo, &settings.selection, None).diagnostics;
-    if let Some(only) = &settings.scope.only {
-        diags.retain(|d| {
-            only.contains(repo.sources.path(d.span.file))
-                || d.related
-                    .iter()
-                    .any(|r| only.contains(repo.sources.path(r.span.file)))
-        });
+    engine::lint(repo, &settings.selection, in_scope(settings, repo).as_ref()).diagnostics
+}
+
+/// Fixes that survive a re-lint of the edited repository; the dropped ones said.
+fn plan_fixes(
+    settings: &Settings,
+    repo: &mut Repo,
+    diags: &[Diagnostic],
+    unsafe_fixes: bool,
+) -> fix::Planned {
+    let scope = in_scope(settings, repo);
+    let planned = fix::plan_accepted(
+        repo,
+        diags,
+        unsafe_fixes,
+        &settings.selection,
+        scope.as_ref(),
+    );
+    for line in fix::dropped_lines(repo, &planned) {
+        eprintln!("{line}");
     }
-    diags
+    planned
 }
 
 /// A run that read no file passes without checking anything: say so.

@@ -9,7 +9,7 @@ use crate::config::{self, Config};
 use crate::diagnostic::Severity;
 use crate::engine::Selection;
 use crate::report::Format;
-use crate::{rules, seal, suggest};
+use crate::{fsread, rules, seal, suggest};
 
 /// What `check` does with the findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,9 +83,15 @@ impl Settings {
         };
         let seal_key = match &args.seal_cert {
             Some(path) => Some(
-                std::fs::read_to_string(path)
+                fsread::read_bounded(path, fsread::DEFAULT_MAX_FILE_SIZE)
                     .map_err(|e| e.to_string())
-                    .and_then(|pem| seal::public_key_from_pem(&pem))
+                    .and_then(|bytes| {
+                        seal::load_certificate(
+                            &bytes,
+                            args.seal_allow_expired,
+                            std::time::SystemTime::now(),
+                        )
+                    })
                     .map_err(|e| format!("--seal-cert {}: {e}", path.display()))?,
             ),
             None => None,
