@@ -205,3 +205,84 @@ pub fn config_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::meta::{parse_as, OptionField};
+    use crate::yaml::{parse, FileId};
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)] // read only through serde here
+    struct Sample {
+        mode: Option<String>,
+        strict: Option<bool>,
+        limit: Option<i64>,
+    }
+
+    static SAMPLE: OptionsDecl = OptionsDecl {
+        fields: &[
+            OptionField {
+                name: "mode",
+                kind: OptionKind::OneOf(&["strict", "lenient"]),
+                doc: "how to judge",
+            },
+            OptionField {
+                name: "strict",
+                kind: OptionKind::Bool,
+                doc: "",
+            },
+            OptionField {
+                name: "limit",
+                kind: OptionKind::Integer,
+                doc: "",
+            },
+        ],
+        parse: parse_as::<Sample>,
+    };
+
+    /// Check `options: <text>`; the error's text at its span, and its message.
+    fn check_text(text: &str) -> Result<serde_json::Value, (String, String)> {
+        let src = format!("options: {text}\n");
+        let parsed = parse(&src, FileId(0));
+        let node = parsed.documents[0].root.get("options").unwrap();
+        check("sample", Some(&SAMPLE), node)
+            .map_err(|e| (src[e.span.range()].to_string(), e.message))
+    }
+
+    #[test]
+    fn accepts_declared_options_of_the_right_type() {
+        let v = check_text("{mode: lenient, strict: true, limit: 3}").unwrap();
+        assert_eq!(v["mode"], "lenient");
+        assert_eq!(check_text("{}").unwrap(), serde_json::Value::Null);
+    }
+
+    #[test]
+    fn unknown_value_of_an_enumerated_option_suggests_the_closest() {
+        let (at, msg) = check_text("{mode: strikt}").unwrap_err();
+        assert_eq!(at, "strikt");
+        assert!(msg.contains("did you mean `strict`?"), "{msg}");
+    }
+
+    #[test]
+    fn wrong_types_point_at_the_value() {
+        let (at, msg) = check_text("{strict: \"yes\"}").unwrap_err();
+        assert_eq!(at, "\"yes\"");
+        assert!(msg.contains("must be true or false, found string"), "{msg}");
+        let (at, _) = check_text("{limit: 1.5}").unwrap_err();
+        assert_eq!(at, "1.5");
+        let (at, msg) = check_text("[mode]").unwrap_err();
+        assert_eq!(at, "[mode]");
+        assert!(msg.contains("`options` must be a mapping"), "{msg}");
+    }
+
+    #[test]
+    fn a_rule_without_options_rejects_any() {
+        let src = "options: {x: 1}\n";
+        let parsed = parse(src, FileId(0));
+        let node = parsed.documents[0].root.get("options").unwrap();
+        let e = check("plain", None, node).unwrap_err();
+        assert_eq!(&src[e.span.range()], "x");
+    }
+}
