@@ -3,7 +3,7 @@
 //! string where a list belongs is a config error instead of a rule that
 //! silently matches nothing.
 
-use super::meta::{OptionKind, OptionsDecl};
+use super::meta::{OptionKind, OptionsDecl, RuleMeta};
 use crate::suggest::did_you_mean;
 use crate::yaml::{Node, Span, Value};
 
@@ -133,7 +133,7 @@ fn strings_schema() -> serde_json::Value {
 
 /// The JSON schema of `rules:` (also under `overrides[].rules`), generated
 /// from the rule declarations: every rule id, its settings and its options.
-pub fn rules_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
+pub fn rules_schema(metas: &[&RuleMeta]) -> serde_json::Value {
     use serde_json::json;
     let rules: serde_json::Map<String, serde_json::Value> = metas
         .iter()
@@ -162,7 +162,7 @@ pub fn rules_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
 
 /// The JSON schema of `.ftlint.yaml`. The `rules` part is generated from the
 /// declarations; the other keys mirror what the config loader accepts.
-pub fn config_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
+pub fn config_schema(metas: &[&RuleMeta]) -> serde_json::Value {
     use serde_json::json;
     // Keys holding only comments read as empty: maps and lists may be null.
     json!({
