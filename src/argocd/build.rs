@@ -61,6 +61,8 @@ pub struct Model {
     /// (rendered, or written as a Kustomize patch of a remote base).
     pub config_maps: Vec<Object>,
     pub clusters: Vec<Cluster>,
+    /// Indexes into `apps` of the Applications deploying each unit.
+    deployers: HashMap<String, Vec<usize>>,
 }
 
 const ARGOCD_CONFIG_MAPS: [&str; 3] = ["argocd-notifications-cm", "argocd-rbac-cm", "argocd-cm"];
@@ -299,6 +301,15 @@ impl Model {
     /// Sources in this repository, the units they deploy, environments.
     fn resolve_sources(&mut self, input: &Input) {
         let root = &input.sources.root;
+        // Sorted once, so each source finds its units by binary search
+        // instead of scanning every unit.
+        let mut unit_ids: Vec<(&str, usize)> = input
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect();
+        unit_ids.sort_unstable();
         for app in &mut self.apps {
             for s in &mut app.sources {
                 s.in_repo = s
@@ -313,12 +324,8 @@ impl Model {
                     continue;
                 }
                 s.path_exists = root.join(p).is_dir();
-                for unit in input.units {
-                    let id = unit.id.as_str();
-                    let deployed = id == p
-                        || (s.directory_recurse
-                            && (p.is_empty() || id.starts_with(&format!("{p}/"))));
-                    if deployed && !app.units.iter().any(|u| u == id) {
+                for id in units_under(&unit_ids, p, s.directory_recurse) {
+                    if !app.units.iter().any(|u| u == id) {
                         app.units.push(id.to_string());
                     }
                 }
@@ -358,20 +365,33 @@ impl Model {
 
     /// App of apps: the parent deploys a unit that defines the child.
     fn link_parents(&mut self) {
+        let mut deployers: HashMap<String, Vec<usize>> = HashMap::new();
+        for (j, app) in self.apps.iter().enumerate() {
+            for unit in &app.units {
+                let list = deployers.entry(unit.clone()).or_default();
+                if list.last() != Some(&j) {
+                    list.push(j);
+                }
+            }
+        }
+        // The first Application (in model order) deploying a unit that defines the child.
         let parents: Vec<Option<usize>> = self
             .apps
             .iter()
             .enumerate()
             .map(|(i, child)| {
-                self.apps.iter().enumerate().find_map(|(j, parent)| {
-                    (j != i && parent.units.iter().any(|u| child.defined_in.contains(u)))
-                        .then_some(j)
-                })
+                child
+                    .defined_in
+                    .iter()
+                    .filter_map(|u| deployers.get(u))
+                    .filter_map(|js| js.iter().copied().find(|&j| j != i))
+                    .min()
             })
             .collect();
         for (app, parent) in self.apps.iter_mut().zip(parents) {
             app.parent = parent;
         }
+        self.deployers = deployers;
     }
 
     pub fn project(&self, name: &str) -> Option<&Project> {
@@ -380,9 +400,12 @@ impl Model {
 
     /// Applications deploying a unit.
     pub fn apps_deploying<'a>(&'a self, unit: &'a str) -> impl Iterator<Item = &'a App> + 'a {
-        self.apps
+        self.deployers
+            .get(unit)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
             .iter()
-            .filter(move |a| a.units.iter().any(|u| u == unit))
+            .map(|&j| &self.apps[j])
     }
 
     pub fn config_map(&self, name: &str) -> impl Iterator<Item = &Object> {
@@ -445,4 +468,47 @@ fn list_dirs(root: &Path) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+/// The units a source path deploys — the unit at the path itself and, with
+/// `directory.recurse`, every unit below it — in the units' original order.
+/// `sorted` holds (unit id, position among the units), sorted by id.
+fn units_under<'a>(sorted: &[(&'a str, usize)], path: &str, recurse: bool) -> Vec<&'a str> {
+    let start = sorted.partition_point(|(id, _)| *id < path);
+    let mut found: Vec<(&str, usize)> = sorted[start..]
+        .iter()
+        .copied()
+        .take_while(|(id, _)| id.starts_with(path))
+        .filter(|(id, _)| {
+            *id == path
+                || (recurse && (path.is_empty() || id.as_bytes().get(path.len()) == Some(&b'/')))
+        })
+        .collect();
+    found.sort_unstable_by_key(|&(_, position)| position);
+    found.into_iter().map(|(id, _)| id).collect()
+}
+
+#[cfg(test)]
+mod units_under_tests {
+    use super::units_under;
+
+    #[test]
+    fn a_path_deploys_its_unit_and_with_recurse_the_units_below() {
+        let mut ids: Vec<(&str, usize)> = ["apps/web", "", "apps/web/prod", "apps/webhook", "apps"]
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| (id, i))
+            .collect();
+        ids.sort_unstable();
+        assert_eq!(units_under(&ids, "apps/web", false), ["apps/web"]);
+        assert_eq!(
+            units_under(&ids, "apps/web", true),
+            ["apps/web", "apps/web/prod"]
+        );
+        assert_eq!(
+            units_under(&ids, "", true),
+            ["apps/web", "", "apps/web/prod", "apps/webhook", "apps"]
+        );
+        assert!(units_under(&ids, "missing", true).is_empty());
+    }
 }
