@@ -155,7 +155,7 @@ fn render(dir: &Path) -> u8 {
     }
     let rendered = kustomize::render(&repo.sources, &rel);
     let mut failed = false;
-    for d in &rendered.diagnostics {
+    for d in &rules::kustomize::findings(&rendered.events) {
         let r = report::region(&repo, d.span);
         eprintln!(
             "{}:{}:{}: {}[{}] {}",

@@ -2,7 +2,6 @@
 //! names, rewrite the fields that refer to them (kustomize's nameReference).
 
 use super::res::{self, Res, ResId};
-use crate::diagnostic::Diagnostic;
 use crate::yaml::{Node, Value};
 
 const CM: &[&str] = &["ConfigMap"];
@@ -262,7 +261,7 @@ fn choose<'a>(cands: &[&'a Cand], referrer: &Cand) -> Option<&'a Cand> {
 }
 
 /// Rewrite references to renamed objects.
-pub fn fix(acc: &mut [Res], _diags: &mut [Diagnostic]) {
+pub fn fix(acc: &mut [Res]) {
     let renamed: Vec<Cand> = acc
         .iter()
         .filter(|r| !r.prev.is_empty())

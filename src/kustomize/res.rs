@@ -268,3 +268,26 @@ pub fn map_spans(node: &mut Node, f: &impl Fn(Span) -> Span) {
         _ => {}
     }
 }
+
+/// The string items of a sequence (kustomize skips other items).
+pub fn str_items(n: Option<&Node>) -> Vec<&Node> {
+    n.map(|n| n.items().iter().filter(|i| i.as_str().is_some()).collect())
+        .unwrap_or_default()
+}
+
+pub fn set_metadata(node: &mut Node, key: &str, value: Node, span: Span) {
+    ensure_map_at(node, "metadata", span).set(key, value.span, value);
+}
+
+/// Give a merged or patched resource back the namespace it had (none included).
+
+pub fn restore_namespace(node: &mut Node, namespace: Option<Node>, span: Span) {
+    match namespace {
+        Some(n) => set_metadata(node, "namespace", n, span),
+        None => {
+            if let Some(m) = node.get_mut("metadata") {
+                m.remove("namespace");
+            }
+        }
+    }
+}

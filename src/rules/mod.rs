@@ -15,6 +15,7 @@ mod deprecated_api;
 mod duplicate_key;
 mod duplicate_resource;
 pub mod images;
+pub mod kustomize;
 pub mod pipeline;
 pub mod rbac;
 mod schema;

@@ -1,0 +1,71 @@
+//! The render context: what one render has read and observed so far.
+
+use std::collections::BTreeSet;
+
+use super::events::{EventKind, RenderEvent};
+use crate::source::Sources;
+use crate::yaml::{FileId, Span};
+
+pub(super) struct Ctx<'a> {
+    pub(super) sources: &'a Sources,
+    pub(super) events: Vec<RenderEvent>,
+    pub(super) files: BTreeSet<FileId>,
+    pub(super) stack: Vec<String>,
+    /// Something was skipped (remote base, Helm chart, plugin): a patch or
+    /// image entry may target what is missing, so "matches nothing" is not said.
+    pub(super) incomplete: bool,
+    /// Generators that could not be built: replacements sourcing them are not
+    /// reported again.
+    pub(super) failed_generators: BTreeSet<String>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn new(sources: &'a Sources) -> Ctx<'a> {
+        Ctx {
+            sources,
+            events: Vec::new(),
+            files: BTreeSet::new(),
+            stack: Vec::new(),
+            incomplete: false,
+            failed_generators: BTreeSet::new(),
+        }
+    }
+}
+
+impl Ctx<'_> {
+    pub(super) fn push(&mut self, ev: RenderEvent) {
+        let about_missing_targets =
+            matches!(ev.kind, EventKind::PatchTargetMissing | EventKind::ImageUnused);
+        if about_missing_targets && self.incomplete {
+            return;
+        }
+        self.events.push(ev);
+    }
+
+    pub(super) fn error(&mut self, span: Span, msg: impl Into<String>) {
+        self.push(RenderEvent::new(EventKind::BuildFailed, span, msg));
+    }
+
+    pub(super) fn warn(&mut self, span: Span, msg: impl Into<String>) {
+        self.push(RenderEvent::new(EventKind::Skipped, span, msg));
+    }
+
+    /// Resources were skipped (remote, Helm chart, generator plugin): the render is incomplete.
+    pub(super) fn warn_skipped_resources(&mut self, span: Span, msg: impl Into<String>) {
+        self.incomplete = true;
+        self.warn(span, msg);
+    }
+
+    /// kustomize refuses files outside the kustomization's directory; ftlint
+    /// reports it and still uses the file.
+    pub(super) fn restricted(&mut self, span: Span, path: &str, dir: &str) {
+        let d = if dir.is_empty() { "." } else { dir };
+        self.push(
+            RenderEvent::new(EventKind::BuildFailed,
+                span,
+                format!("`{path}` is not in or below `{d}`: kustomize refuses to load it (load restrictions)"),
+            )
+            .with_help("move the file into the kustomization's directory, or make its directory a kustomization and list that"),
+        );
+    }
+}
