@@ -81,16 +81,20 @@ pub fn build(sources: &Sources) -> Built {
     let mut units = Vec::new();
     let mut diagnostics = Vec::new();
     for (dir, r) in rendered {
-        diagnostics.extend(crate::rules::kustomize::findings(&r.events).into_iter().map(|mut d| {
-            if d.context.units.is_empty() {
-                d.context.units.push(if dir.is_empty() {
-                    ".".to_string()
-                } else {
-                    dir.clone()
-                });
-            }
-            d
-        }));
+        diagnostics.extend(
+            crate::rules::kustomize::findings(&r.events)
+                .into_iter()
+                .map(|mut d| {
+                    if d.context.units.is_empty() {
+                        d.context.units.push(if dir.is_empty() {
+                            ".".to_string()
+                        } else {
+                            dir.clone()
+                        });
+                    }
+                    d
+                }),
+        );
         units.push(Unit {
             id: dir,
             kind: UnitKind::Kustomize,

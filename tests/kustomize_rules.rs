@@ -158,7 +158,8 @@ fn kustomize_diagnostics_point_at_the_kustomization() {
     find(d2, "kustomize-patch-target-missing", "nobody");
     // A `target:` is a selector: kustomize accepts one that selects nothing.
     assert!(
-        !d2.iter().any(|x| x.message.contains("target matches no resource")),
+        !d2.iter()
+            .any(|x| x.message.contains("target matches no resource")),
         "{d2:#?}"
     );
     let bad = find(d, "kustomize-build", "cannot apply the JSON patch");
@@ -225,11 +226,7 @@ fn non_string_label_values_are_build_errors() {
     let sources = sources_from_dir(&root("diag"));
     let r = render(&sources, "typed");
     let all = findings(&r);
-    let yes = find(
-        &all,
-        "kustomize-build",
-        "`enabled` must be a string",
-    );
+    let yes = find(&all, "kustomize-build", "`enabled` must be a string");
     assert_eq!(line_of(&sources, yes.span).2, "yes");
     find(
         &findings(&r),
@@ -249,11 +246,7 @@ fn unknown_fields_and_missing_generator_inputs() {
         "unknown kustomization field `resource`",
     );
     assert_eq!(typo.help.as_deref(), Some("did you mean `resources`?"));
-    let missing = find(
-        &all,
-        "kustomize-missing-resource",
-        "absent.properties",
-    );
+    let missing = find(&all, "kustomize-missing-resource", "absent.properties");
     assert_eq!(line_of(&sources, missing.span).2, "absent.properties");
 }
 

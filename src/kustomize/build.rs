@@ -16,8 +16,6 @@ use crate::model::Object;
 use crate::source::{join, Sources};
 use crate::yaml::{FileId, Node, Span, Value};
 
-
-
 pub fn render(sources: &Sources, dir: &str) -> Rendered {
     let mut ctx = Ctx::new(sources);
     let mut acc: Vec<Res> = Vec::new();
@@ -34,7 +32,8 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
         let name = format!("{}-{hash}", r.name());
         r.set_name(name, span);
     }
-    nameref::fix(&mut acc);
+    nameref::fix(&mut acc, &ctx.name_references);
+    ctx.resolve_vars(&mut acc);
     // kustomize drops an empty or null `metadata.annotations` (its internal
     // annotations are removed at the end, and the map with them).
     for r in acc.iter_mut() {
@@ -70,10 +69,6 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
     }
 }
 
-
-
-
-
 impl Ctx<'_> {
     /// Files listed under `configurations:` and `crds:` must exist (kustomize
     /// fails on a missing one); remote ones are not fetched.
@@ -82,11 +77,17 @@ impl Ctx<'_> {
             for item in str_items(k.get(key)) {
                 let rel = item.as_str().unwrap_or_default();
                 if is_remote(rel) {
-                    self.warn(item.span, format!("remote file `{rel}` under `{key}` not fetched (ftlint works offline)"));
+                    self.warn(
+                        item.span,
+                        format!(
+                            "remote file `{rel}` under `{key}` not fetched (ftlint works offline)"
+                        ),
+                    );
                     continue;
                 }
                 let path = join(dir, rel);
-                if self.sources.by_path(&path).is_none() && !self.sources.root.join(&path).is_file() {
+                if self.sources.by_path(&path).is_none() && !self.sources.root.join(&path).is_file()
+                {
                     self.push(
                         RenderEvent::new(
                             EventKind::MissingFile,
@@ -94,6 +95,36 @@ impl Ctx<'_> {
                             format!("`{key}` file `{rel}` does not exist (`{path}`)"),
                         )
                         .with_help("fix the path or remove the entry"),
+                    );
+                    continue;
+                }
+                if key == "configurations" {
+                    self.configuration(dir, item);
+                }
+            }
+        }
+    }
+
+    /// A `configurations:` file: its `varReference` and `nameReference` field specs are used;
+    /// the other sections are reported, not applied.
+    fn configuration(&mut self, dir: &str, item: &Node) {
+        let Some(docs) = self.load_patch(dir, item, false) else {
+            return;
+        };
+        for doc in docs {
+            self.var_references.extend(super::vars::references_of(&doc));
+            self.name_references
+                .extend(super::nameref::references_of(&doc));
+            for e in doc.entries() {
+                let empty = e.value.items().is_empty() && e.value.entries().is_empty();
+                if !matches!(e.key.name.as_str(), "varReference" | "nameReference") && !empty {
+                    self.warn(
+                        item.span,
+                        format!(
+                            "`{}` field specs of `{}` are not applied; rendering the rest",
+                            e.key.name,
+                            item.as_str().unwrap_or_default()
+                        ),
                     );
                 }
             }
@@ -142,7 +173,10 @@ impl Ctx<'_> {
         if decode::is_empty(&root) {
             self.error(
                 ref_span.unwrap_or(Span::new(fid, 0, 0)),
-                format!("the kustomization in `{}` is empty: kustomize refuses to build it", if dir.is_empty() { "." } else { dir }),
+                format!(
+                    "the kustomization in `{}` is empty: kustomize refuses to build it",
+                    if dir.is_empty() { "." } else { dir }
+                ),
             );
             return None;
         }
@@ -192,7 +226,6 @@ impl Ctx<'_> {
         Some(k)
     }
 
-
     fn accumulate(&mut self, dir: &str, fid: FileId, k: &Node, acc: &mut Vec<Res>) {
         // Unsupported features: reported, the rest still rendered.
         for e in k.entries() {
@@ -200,8 +233,6 @@ impl Ctx<'_> {
                 "helmCharts" | "helmChartInflationGenerator" => "Helm charts are not inflated",
                 "generators" => "generator plugins are not run",
                 "validators" => "validator plugins are not run",
-                "vars" => "vars are not substituted",
-                "configurations" => "custom transformer configurations are ignored",
                 "crds" => "CRD field specs are ignored",
                 "openapi" => "custom OpenAPI schemas are ignored",
                 _ => continue,
@@ -253,10 +284,9 @@ impl Ctx<'_> {
                 match result {
                     Ok(r) => self.append_or_merge(acc, r, g.span),
                     Err((span, msg)) if msg.starts_with("remote ") => self.warn(span, msg),
-                    Err((span, msg)) if msg.ends_with("does not exist") => self.push(RenderEvent::new(EventKind::MissingFile,
-                        span,
-                        msg,
-                    )),
+                    Err((span, msg)) if msg.ends_with("does not exist") => {
+                        self.push(RenderEvent::new(EventKind::MissingFile, span, msg))
+                    }
                     Err((span, msg)) => self.error(span, msg),
                 }
             }
@@ -273,7 +303,8 @@ impl Ctx<'_> {
             }
             let path = join(dir, rel);
             if super::kustomization_file(self.sources, &path).is_none() {
-                self.push(RenderEvent::new(EventKind::MissingFile,
+                self.push(RenderEvent::new(
+                    EventKind::MissingFile,
                     item.span,
                     format!("component `{rel}` not found (no kustomization in `{path}`)"),
                 ));
@@ -293,33 +324,6 @@ impl Ctx<'_> {
         self.images(k, acc);
         self.replacements(dir, k, acc);
         self.transformer_configs(dir, k, acc);
+        self.merge_vars(k, acc);
     }
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 }
-
-
-
-

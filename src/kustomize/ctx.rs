@@ -3,6 +3,8 @@
 use std::collections::BTreeSet;
 
 use super::events::{EventKind, RenderEvent};
+use super::nameref::NameReference;
+use super::vars::{Var, VarReference};
 use crate::source::Sources;
 use crate::yaml::{FileId, Span};
 
@@ -17,6 +19,12 @@ pub(super) struct Ctx<'a> {
     /// Generators that could not be built: replacements sourcing them are not
     /// reported again.
     pub(super) failed_generators: BTreeSet<String>,
+    /// Vars declared so far (all levels), and the extra fields they may be
+    /// substituted in (`varReference` of `configurations:` files).
+    pub(super) vars: Vec<Var>,
+    pub(super) var_references: Vec<VarReference>,
+    /// `nameReference` entries of `configurations:` files.
+    pub(super) name_references: Vec<NameReference>,
 }
 
 impl<'a> Ctx<'a> {
@@ -28,14 +36,19 @@ impl<'a> Ctx<'a> {
             stack: Vec::new(),
             incomplete: false,
             failed_generators: BTreeSet::new(),
+            vars: Vec::new(),
+            var_references: Vec::new(),
+            name_references: Vec::new(),
         }
     }
 }
 
 impl Ctx<'_> {
     pub(super) fn push(&mut self, ev: RenderEvent) {
-        let about_missing_targets =
-            matches!(ev.kind, EventKind::PatchTargetMissing | EventKind::ImageUnused);
+        let about_missing_targets = matches!(
+            ev.kind,
+            EventKind::PatchTargetMissing | EventKind::ImageUnused
+        );
         if about_missing_targets && self.incomplete {
             return;
         }

@@ -62,7 +62,14 @@ pub fn canonicalize(root: &mut Node) {
                 rename_keys(t, TARGET);
             }
             if let Some(o) = item.get_mut("options") {
-                rename_keys(o, if known == PATCH { PATCH_OPTIONS } else { GENERATOR_OPTIONS });
+                rename_keys(
+                    o,
+                    if known == PATCH {
+                        PATCH_OPTIONS
+                    } else {
+                        GENERATOR_OPTIONS
+                    },
+                );
             }
         }
     }

@@ -50,7 +50,8 @@ impl Ctx<'_> {
                     .iter()
                     .min_by_key(|f| crate::suggest::distance(f, &e.key.name))
                     .filter(|f| crate::suggest::distance(f, &e.key.name) <= 3);
-                let mut d = RenderEvent::new(EventKind::BuildFailed,
+                let mut d = RenderEvent::new(
+                    EventKind::BuildFailed,
                     e.key.span,
                     format!(
                         "unknown kustomization field `{}`: kustomize refuses the file",
@@ -71,7 +72,8 @@ impl Ctx<'_> {
                 "imageTags" => "rename the field to `images:`",
                 _ => continue,
             };
-            let mut d = RenderEvent::new(EventKind::DeprecatedField,
+            let mut d = RenderEvent::new(
+                EventKind::DeprecatedField,
                 e.key.span,
                 format!("`{}` is deprecated in kustomize v5", e.key.name),
             )

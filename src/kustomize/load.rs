@@ -23,7 +23,12 @@ pub(super) fn unlisted_documents(text: &str, blame: Span) -> Vec<Node> {
 
 impl Ctx<'_> {
     /// Parse a patch given inline (a string in the kustomization) or as a file.
-    pub(super) fn load_patch(&mut self, dir: &str, entry: &Node, inline: bool) -> Option<Vec<Node>> {
+    pub(super) fn load_patch(
+        &mut self,
+        dir: &str,
+        entry: &Node,
+        inline: bool,
+    ) -> Option<Vec<Node>> {
         let text = entry.as_str()?;
         if inline {
             let parsed = parse_embedded(self.sources, entry);
@@ -46,7 +51,9 @@ impl Ctx<'_> {
         if is_remote(text) {
             self.warn_skipped_resources(
                 entry.span,
-                format!("remote file `{text}` not fetched (ftlint works offline); rendering the rest"),
+                format!(
+                    "remote file `{text}` not fetched (ftlint works offline); rendering the rest"
+                ),
             );
             return None;
         }
@@ -78,7 +85,8 @@ impl Ctx<'_> {
                 if let Ok(t) = std::fs::read_to_string(&abs) {
                     return Some(unlisted_documents(&t, entry.span));
                 }
-                self.push(RenderEvent::new(EventKind::MissingFile,
+                self.push(RenderEvent::new(
+                    EventKind::MissingFile,
                     entry.span,
                     format!("patch file `{text}` does not exist (`{path}`)"),
                 ));
@@ -89,7 +97,11 @@ impl Ctx<'_> {
 
     /// The documents of a `patches` or `patchesJson6902` entry, read from its
     /// `path` or its inline `patch`, with the node that names them.
-    pub(super) fn load_patch_entry<'k>(&mut self, dir: &str, p: &'k Node) -> Option<(&'k Node, Vec<Node>)> {
+    pub(super) fn load_patch_entry<'k>(
+        &mut self,
+        dir: &str,
+        p: &'k Node,
+    ) -> Option<(&'k Node, Vec<Node>)> {
         let (entry, inline) = match (p.get("path"), p.get("patch")) {
             (Some(path), _) => (path, false),
             (None, Some(inline)) => (inline, true),

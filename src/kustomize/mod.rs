@@ -55,6 +55,7 @@ mod resources;
 mod select;
 mod smp;
 mod transformers;
+mod vars;
 
 use crate::model::Object;
 use crate::source::Sources;

@@ -260,8 +260,44 @@ fn choose<'a>(cands: &[&'a Cand], referrer: &Cand) -> Option<&'a Cand> {
     }
 }
 
-/// Rewrite references to renamed objects.
-pub fn fix(acc: &mut [Res]) {
+/// A `nameReference` entry of a `configurations:` file: fields (of the
+/// kinds its field specs name) that refer to objects of `kind` by name.
+#[derive(Clone, Debug)]
+pub struct NameReference {
+    kind: String,
+    specs: Vec<(Option<String>, Option<String>, String)>,
+}
+
+/// The `nameReference` entries of a `configurations:` document.
+pub fn references_of(doc: &Node) -> Vec<NameReference> {
+    doc.get("nameReference")
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|n| {
+            Some(NameReference {
+                kind: n.str_at(&["kind"])?.to_string(),
+                specs: n
+                    .get("fieldSpecs")
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|fs| {
+                        Some((
+                            fs.str_at(&["group"]).map(str::to_string),
+                            fs.str_at(&["kind"]).map(str::to_string),
+                            fs.str_at(&["path"])?.to_string(),
+                        ))
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// Rewrite references to renamed objects: kustomize's builtin name
+/// references, plus those of `configurations:` files (`extra`).
+pub fn fix(acc: &mut [Res], extra: &[NameReference]) {
     let renamed: Vec<Cand> = acc
         .iter()
         .filter(|r| !r.prev.is_empty())
@@ -306,6 +342,20 @@ pub fn fix(acc: &mut [Res]) {
             }
         };
         refs(&mut r.node, &group, &kind, &mut visit);
+        for nr in extra {
+            let target = [nr.kind.as_str()];
+            for (g, k, path) in &nr.specs {
+                if g.as_ref().is_some_and(|g| *g != group) || k.as_ref().is_some_and(|k| *k != kind)
+                {
+                    continue;
+                }
+                let span = r.node.span;
+                let parts = super::fieldspec::split(path);
+                super::fieldspec::visit_path(&mut r.node, &parts, false, span, &mut |v| {
+                    visit(&target, v)
+                });
+            }
+        }
         if matches!(kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
             for s in seq(&mut r.node, "subjects") {
                 if s.str_at(&["kind"]) != Some("ServiceAccount") {

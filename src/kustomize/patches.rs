@@ -55,7 +55,13 @@ impl Ctx<'_> {
     }
 
     /// Returns true when the patch deleted the resource.
-    pub(super) fn apply_smp(&mut self, r: &mut Res, patch: &Node, allow_name: bool, allow_kind: bool) -> bool {
+    pub(super) fn apply_smp(
+        &mut self,
+        r: &mut Res,
+        patch: &Node,
+        allow_name: bool,
+        allow_kind: bool,
+    ) -> bool {
         if allow_name || allow_kind {
             r.store_prev();
         }

@@ -159,6 +159,8 @@ pub struct Res {
     /// Name prefixes and suffixes applied, for name-reference tie breaks.
     pub prefixes: Vec<String>,
     pub suffixes: Vec<String>,
+    /// Vars bound to this resource (kustomize's refVarNames).
+    pub var_names: Vec<String>,
 }
 
 impl Res {
@@ -174,6 +176,7 @@ impl Res {
             behavior: Behavior::Create,
             prefixes: Vec::new(),
             suffixes: Vec::new(),
+            var_names: Vec::new(),
         }
     }
 

@@ -88,6 +88,7 @@ impl Ctx<'_> {
                 r.prev = old.prev.clone();
                 r.needs_hash = old.needs_hash;
                 r.prefixes = old.prefixes.clone();
+                r.var_names = old.var_names.clone();
                 r.suffixes = old.suffixes.clone();
                 r.behavior = Behavior::Create;
                 acc[*i] = r;
@@ -106,12 +107,7 @@ impl Ctx<'_> {
         }
     }
 
-    pub(super) fn add_resource(
-        &mut self,
-        dir: &str,
-        item: &Node,
-        acc: &mut Vec<Res>,
-    ) -> Resolved {
+    pub(super) fn add_resource(&mut self, dir: &str, item: &Node, acc: &mut Vec<Res>) -> Resolved {
         let rel = item.as_str().unwrap_or_default();
         if is_remote(rel) {
             self.warn_skipped_resources(
@@ -170,7 +166,8 @@ impl Ctx<'_> {
             return Resolved::Done;
         }
         self.push(
-            RenderEvent::new(EventKind::MissingFile,
+            RenderEvent::new(
+                EventKind::MissingFile,
                 item.span,
                 format!("resource `{rel}` does not exist (`{path}`)"),
             )
@@ -179,7 +176,13 @@ impl Ctx<'_> {
         Resolved::Done
     }
 
-    pub(super) fn add_docs(&mut self, docs: Vec<Node>, fid: FileId, span: Span, acc: &mut Vec<Res>) {
+    pub(super) fn add_docs(
+        &mut self,
+        docs: Vec<Node>,
+        fid: FileId,
+        span: Span,
+        acc: &mut Vec<Res>,
+    ) {
         for (i, d) in docs.into_iter().enumerate() {
             if d.is_null() {
                 continue;

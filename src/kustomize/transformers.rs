@@ -103,7 +103,12 @@ impl Ctx<'_> {
         }
     }
 
-    pub(super) fn set_pairs(acc: &mut [Res], pairs: &[(String, Span, Node)], specs: &[FieldSpec], span: Span) {
+    pub(super) fn set_pairs(
+        acc: &mut [Res],
+        pairs: &[(String, Span, Node)],
+        specs: &[FieldSpec],
+        span: Span,
+    ) {
         let paths: Vec<(&FieldSpec, Vec<&str>)> = specs
             .iter()
             .map(|fs| (fs, fieldspec::split(fs.path)))
