@@ -19,8 +19,6 @@ pub(super) fn unlisted_documents(text: &str, blame: Span) -> Vec<Node> {
     docs
 }
 
-/// Indexes of the resources whose current or any earlier id is `id`.
-
 impl Ctx<'_> {
     /// Parse a patch given inline (a string in the kustomization) or as a file.
     pub(super) fn load_patch(

@@ -278,12 +278,12 @@ pub fn str_items(n: Option<&Node>) -> Vec<&Node> {
         .unwrap_or_default()
 }
 
+/// Set `metadata.<key>`, creating `metadata` (spanned at `span`) if needed.
 pub fn set_metadata(node: &mut Node, key: &str, value: Node, span: Span) {
     ensure_map_at(node, "metadata", span).set(key, value.span, value);
 }
 
 /// Give a merged or patched resource back the namespace it had (none included).
-
 pub fn restore_namespace(node: &mut Node, namespace: Option<Node>, span: Span) {
     match namespace {
         Some(n) => set_metadata(node, "namespace", n, span),

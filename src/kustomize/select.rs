@@ -3,6 +3,7 @@
 use super::res::{Res, ResId};
 use crate::yaml::Node;
 
+/// Indexes of the resources whose current or any earlier id is `id`.
 pub(super) fn resources_with_id(acc: &[Res], id: &ResId) -> Vec<usize> {
     acc.iter()
         .enumerate()
@@ -10,8 +11,6 @@ pub(super) fn resources_with_id(acc: &[Res], id: &ResId) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect()
 }
-
-/// Set `metadata.<key>`, creating `metadata` (spanned at `span`) if needed.
 
 /// kustomize's `ResMap.Select`: original or current name and namespace, GVK,
 /// label and annotation selectors. Names and namespaces are anchored regexes.
