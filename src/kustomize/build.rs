@@ -115,9 +115,22 @@ impl Ctx<'_> {
             self.var_references.extend(super::vars::references_of(&doc));
             self.name_references
                 .extend(super::nameref::references_of(&doc));
+            for spec in super::fieldspec::config_specs(&doc) {
+                if !self.config_specs.contains(&spec) {
+                    self.config_specs.push(spec);
+                }
+            }
             for e in doc.entries() {
                 let empty = e.value.items().is_empty() && e.value.entries().is_empty();
-                if !matches!(e.key.name.as_str(), "varReference" | "nameReference") && !empty {
+                let applied = matches!(
+                    e.key.name.as_str(),
+                    "varReference"
+                        | "nameReference"
+                        | "commonLabels"
+                        | "commonAnnotations"
+                        | "namespace"
+                );
+                if !applied && !empty {
                     self.warn(
                         item.span,
                         format!(

@@ -3,8 +3,10 @@
 use std::collections::BTreeSet;
 
 use super::events::{EventKind, RenderEvent};
+use super::fieldspec::ConfigSpec;
 use super::nameref::NameReference;
 use super::vars::{Var, VarReference};
+use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};
 use crate::source::Sources;
 use crate::yaml::{FileId, Span};
 
@@ -25,6 +27,11 @@ pub(super) struct Ctx<'a> {
     pub(super) var_references: Vec<VarReference>,
     /// `nameReference` entries of `configurations:` files.
     pub(super) name_references: Vec<NameReference>,
+    /// `commonLabels`/`commonAnnotations`/`namespace` field specs of `configurations:` files.
+    pub(super) config_specs: Vec<ConfigSpec>,
+    /// Reads of files outside the linted set: inside the repository root,
+    /// regular files only, bounded (None when the root itself is unreadable).
+    pub(super) reader: Option<RootReader>,
 }
 
 impl<'a> Ctx<'a> {
@@ -39,6 +46,8 @@ impl<'a> Ctx<'a> {
             vars: Vec::new(),
             var_references: Vec::new(),
             name_references: Vec::new(),
+            config_specs: Vec::new(),
+            reader: RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE).ok(),
         }
     }
 }
@@ -67,6 +76,24 @@ impl Ctx<'_> {
     pub(super) fn warn_skipped_resources(&mut self, span: Span, msg: impl Into<String>) {
         self.incomplete = true;
         self.warn(span, msg);
+    }
+
+    /// Read a repo-relative file that is not among the linted files. Nothing
+    /// outside the repository root is opened, and only regular files are read.
+    pub(super) fn read_unlisted(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        match &self.reader {
+            Some(r) => r.read(std::path::Path::new(path)),
+            None => Err(ReadError::NotFound),
+        }
+    }
+
+    /// Report a file that could not be read (the reason, never its content).
+    pub(super) fn unreadable(&mut self, span: Span, path: &str, e: &ReadError) {
+        let msg = match e {
+            ReadError::OutsideRoot => format!("`{path}` is outside the repository root: not read (kustomize's load restrictions refuse it)"),
+            other => format!("cannot read `{path}`: {other}"),
+        };
+        self.error(span, msg);
     }
 
     /// kustomize refuses files outside the kustomization's directory; ftlint

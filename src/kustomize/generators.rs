@@ -4,6 +4,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use super::res::{Behavior, Res};
+use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};
 use crate::source::{join, Sources};
 use crate::yaml::{Entry, FileId, Key, Node, Span, Value};
 
@@ -160,12 +161,12 @@ pub fn generate(
             return Ok(f.text.clone().into_bytes());
         }
         read_files.push(path.clone());
-        std::fs::read(sources.root.join(&path)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                (span, format!("generator input `{path}` does not exist"))
-            } else {
-                (span, format!("cannot read `{path}`: {e}"))
-            }
+        let reader = RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE)
+            .map_err(|e| (span, format!("cannot read `{path}`: {e}")))?;
+        reader.read(std::path::Path::new(&path)).map_err(|e| match e {
+            ReadError::NotFound => (span, format!("generator input `{path}` does not exist")),
+            ReadError::OutsideRoot => (span, format!("`{path}` is outside the repository root: not read (kustomize's load restrictions refuse it)")),
+            e => (span, format!("cannot read `{path}`: {e}")),
         })
     };
     let mut envs: Vec<&Node> = gen

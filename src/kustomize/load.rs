@@ -5,6 +5,7 @@ use super::ctx::Ctx;
 use super::events::{EventKind, RenderEvent};
 use super::paths::{is_remote, is_under};
 use super::res;
+use crate::fsread::ReadError;
 use crate::source::{join, Sources};
 use crate::yaml::{self, Node, ParsedFile, ScalarStyle, Span};
 
@@ -79,9 +80,16 @@ impl Ctx<'_> {
                 )
             }
             None => {
-                let abs = self.sources.root.join(&path);
-                if let Ok(t) = std::fs::read_to_string(&abs) {
-                    return Some(unlisted_documents(&t, entry.span));
+                match self.read_unlisted(&path) {
+                    Ok(bytes) => {
+                        let text = String::from_utf8_lossy(&bytes);
+                        return Some(unlisted_documents(&text, entry.span));
+                    }
+                    Err(ReadError::NotFound) => {}
+                    Err(e) => {
+                        self.unreadable(entry.span, &path, &e);
+                        return None;
+                    }
                 }
                 self.push(RenderEvent::new(
                     EventKind::MissingFile,

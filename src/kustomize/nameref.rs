@@ -224,19 +224,52 @@ fn refs(node: &mut Node, group: &str, kind: &str, f: &mut Visit) {
                 f(SC, v);
             }
         }
-        "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => {
-            for w in seq(node, "webhooks") {
-                if let Some(v) = child(w, &["clientConfig", "service", "name"]) {
-                    f(SVC, v);
-                }
-            }
-        }
-        "APIService" => {
-            if let Some(v) = child(node, &["spec", "service", "name"]) {
-                f(SVC, v);
-            }
-        }
         _ => {}
+    }
+}
+
+/// The `{name, namespace}` Service references of webhook configurations and APIServices.
+fn service_refs<'a>(node: &'a mut Node, kind: &str) -> Vec<&'a mut Node> {
+    match kind {
+        "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => seq(node, "webhooks")
+            .filter_map(|w| child(w, &["clientConfig", "service"]))
+            .collect(),
+        "APIService" => child(node, &["spec", "service"]).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A Service reference follows the Service it names (by a previous name, and
+/// the previous namespace when the reference has one): its new name and namespace.
+fn follow_service(svc: &mut Node, renamed: &[Cand], me: &Cand) {
+    let Some(name) = svc.str_at(&["name"]).map(str::to_string) else {
+        return;
+    };
+    let ns = svc.str_at(&["namespace"]).map(str::to_string);
+    let cands: Vec<&Cand> = renamed
+        .iter()
+        .filter(|c| c.cur.kind == "Service")
+        .filter(|c| {
+            c.prev
+                .iter()
+                .any(|p| p.name == name && ns.as_deref().is_none_or(|ns| p.namespace == ns))
+        })
+        .collect();
+    let Some(c) = choose(&cands, me) else {
+        return;
+    };
+    let span = svc.get("name").map(|n| n.span).unwrap_or(svc.span);
+    if c.cur.name != name {
+        res::set_entry(svc, "name", span, Node::string(c.cur.name.clone(), span));
+    }
+    if !c.cur.namespace.is_empty() && ns.as_deref() != Some(c.cur.namespace.as_str()) {
+        let nspan = svc.get("namespace").map(|n| n.span).unwrap_or(span);
+        res::set_entry(
+            svc,
+            "namespace",
+            nspan,
+            Node::string(c.cur.namespace.clone(), nspan),
+        );
     }
 }
 
@@ -355,6 +388,9 @@ pub fn fix(acc: &mut [Res], extra: &[NameReference]) {
                     visit(&target, v)
                 });
             }
+        }
+        for svc in service_refs(&mut r.node, &kind) {
+            follow_service(svc, &renamed, &me);
         }
         if matches!(kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
             for s in seq(&mut r.node, "subjects") {

@@ -7,6 +7,7 @@ use super::paths::{is_remote, is_under};
 use super::res::{self, restore_namespace, set_metadata, Behavior, Res};
 use super::select::resources_with_id;
 use super::KUSTOMIZATION_FILE_NAMES;
+use crate::fsread::ReadError;
 use crate::source::join;
 use crate::yaml::{FileId, Node, Span, Value};
 
@@ -86,7 +87,11 @@ impl Ctx<'_> {
                 restore_namespace(&mut r.node, ns, span);
                 r.org = old.org.clone();
                 r.prev = old.prev.clone();
-                r.needs_hash = old.needs_hash;
+                // `replace` takes the new generator's options (its hash
+                // setting); `merge` keeps the original's.
+                if r.behavior == Behavior::Merge {
+                    r.needs_hash = old.needs_hash;
+                }
                 r.prefixes = old.prefixes.clone();
                 r.var_names = old.var_names.clone();
                 r.suffixes = old.suffixes.clone();
@@ -138,32 +143,35 @@ impl Ctx<'_> {
         if super::kustomization_file(self.sources, &path).is_some() {
             return Resolved::Kustomization(path);
         }
-        let abs = self.sources.root.join(&path);
-        if abs.is_file() {
-            if !is_under(dir, &path) {
-                self.restricted(item.span, &path, dir);
-            }
-            // A file outside the linted set (excluded): read it, blame the list item.
-            match std::fs::read_to_string(&abs) {
-                Ok(text) => {
-                    let docs = unlisted_documents(&text, item.span);
-                    self.add_docs(docs, item.span.file, item.span, acc);
+        match self.read_unlisted(&path) {
+            Ok(bytes) => {
+                if !is_under(dir, &path) {
+                    self.restricted(item.span, &path, dir);
                 }
-                Err(e) => self.error(item.span, format!("cannot read `{path}`: {e}")),
+                // A file outside the linted set (excluded): blame the list item.
+                let text = String::from_utf8_lossy(&bytes);
+                let docs = unlisted_documents(&text, item.span);
+                self.add_docs(docs, item.span.file, item.span, acc);
+                return Resolved::Done;
             }
-            return Resolved::Done;
-        }
-        if abs.is_dir() {
-            let has_k = KUSTOMIZATION_FILE_NAMES
-                .iter()
-                .any(|n| abs.join(n).is_file());
-            let msg = if has_k {
-                format!("the kustomization in `{path}` is not among the linted files")
-            } else {
-                format!("`{path}` is a directory without a kustomization.yaml")
-            };
-            self.error(item.span, msg);
-            return Resolved::Done;
+            Err(ReadError::NotFound) => {}
+            Err(ReadError::NotRegular { kind }) if kind == "directory" => {
+                let abs = self.sources.root.join(&path);
+                let has_k = KUSTOMIZATION_FILE_NAMES
+                    .iter()
+                    .any(|n| abs.join(n).is_file());
+                let msg = if has_k {
+                    format!("the kustomization in `{path}` is not among the linted files")
+                } else {
+                    format!("`{path}` is a directory without a kustomization.yaml")
+                };
+                self.error(item.span, msg);
+                return Resolved::Done;
+            }
+            Err(e) => {
+                self.unreadable(item.span, &path, &e);
+                return Resolved::Done;
+            }
         }
         self.push(
             RenderEvent::new(

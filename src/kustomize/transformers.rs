@@ -3,7 +3,7 @@
 
 use super::ctx::Ctx;
 use super::events::{EventKind, RenderEvent};
-use super::fieldspec::{self, FieldSpec};
+use super::fieldspec::{self, ConfigSpec, FieldSpec};
 use super::images::{self, ImageEntry};
 use super::res::{self, Res};
 use super::select::select;
@@ -18,7 +18,35 @@ impl Ctx<'_> {
             return;
         };
         let value = Node::string(ns.clone(), nsn.span);
+        let extra: Vec<(ConfigSpec, Vec<String>)> = self
+            .config_specs
+            .iter()
+            .filter(|c| c.section == "namespace")
+            .map(|c| {
+                (
+                    c.clone(),
+                    fieldspec::split(&c.path)
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect(),
+                )
+            })
+            .collect();
         for r in acc.iter_mut() {
+            for (c, path) in &extra {
+                if !c.applies(&r.cur()) || path.first().map(String::as_str) == Some("metadata") {
+                    continue;
+                }
+                let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+                let span = nsn.span;
+                fieldspec::visit_path(&mut r.node, &parts, c.create, span, &mut |target| {
+                    // A missing leaf comes back as a created empty map.
+                    let created = target.as_map().is_some_and(|m| m.is_empty());
+                    if target.is_null() || target.as_str().is_some() || created {
+                        *target = value.clone();
+                    }
+                });
+            }
             r.store_prev();
             let id = r.cur();
             let span = nsn.span;
@@ -43,31 +71,8 @@ impl Ctx<'_> {
                     }
                 }
             }
-            if matches!(
-                id.kind.as_str(),
-                "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration"
-            ) {
-                if let Some(hooks) = r.node.get_mut("webhooks") {
-                    fieldspec::visit_path(
-                        hooks,
-                        &["clientConfig", "service"],
-                        false,
-                        span,
-                        &mut |svc| {
-                            if matches!(svc.value, Value::Map(_)) {
-                                res::set_entry(svc, "namespace", span, value.clone());
-                            }
-                        },
-                    );
-                }
-            }
-            if id.kind == "APIService" {
-                if let Some(svc) = r.node.get_mut("spec").and_then(|s| s.get_mut("service")) {
-                    if matches!(svc.value, Value::Map(_)) {
-                        res::set_entry(svc, "namespace", span, value.clone());
-                    }
-                }
-            }
+            // Service references of webhook configurations and APIServices
+            // follow their Service (name references), not the namespace.
         }
     }
 
@@ -103,22 +108,42 @@ impl Ctx<'_> {
         }
     }
 
+    /// Set the pairs at the builtin field specs and at the `section` field
+    /// specs of `configurations:` files.
     pub(super) fn set_pairs(
+        &self,
         acc: &mut [Res],
         pairs: &[(String, Span, Node)],
         specs: &[FieldSpec],
+        section: &str,
         span: Span,
     ) {
-        let paths: Vec<(&FieldSpec, Vec<&str>)> = specs
+        let mut paths: Vec<(Vec<&str>, bool, usize)> = Vec::new();
+        for (i, fs) in specs.iter().enumerate() {
+            paths.push((fieldspec::split(fs.path), fs.create, i));
+        }
+        let extra: Vec<&ConfigSpec> = self
+            .config_specs
             .iter()
-            .map(|fs| (fs, fieldspec::split(fs.path)))
+            .filter(|c| c.section == section)
             .collect();
+        for (i, c) in extra.iter().enumerate() {
+            paths.push((fieldspec::split(&c.path), c.create, specs.len() + i));
+        }
         for r in acc.iter_mut() {
             let id = r.cur();
-            for (fs, path) in paths.iter().filter(|(fs, _)| fs.applies(&id)) {
-                fieldspec::visit_path(&mut r.node, path, fs.create, span, &mut |target| {
+            for (path, create, i) in &paths {
+                let applies = match specs.get(*i) {
+                    Some(fs) => fs.applies(&id),
+                    None => extra[*i - specs.len()].applies(&id),
+                };
+                if !applies {
+                    continue;
+                }
+                let create = *create;
+                fieldspec::visit_path(&mut r.node, path, create, span, &mut |target| {
                     if target.is_null() {
-                        if !fs.create {
+                        if !create {
                             return;
                         }
                         *target = Node::new(Value::Map(Vec::new()), span);
@@ -186,12 +211,19 @@ impl Ctx<'_> {
                     specs.extend_from_slice(fieldspec::TEMPLATE_LABELS);
                 }
             }
-            Self::set_pairs(acc, &pairs, &specs, l.span);
+            let section = if sel { "commonLabels" } else { "" };
+            self.set_pairs(acc, &pairs, &specs, section, l.span);
         }
         if let Some(cl) = k.get("commonLabels") {
             let pairs = self.pairs_of(cl);
             if !pairs.is_empty() {
-                Self::set_pairs(acc, &pairs, fieldspec::COMMON_LABELS, cl.span);
+                self.set_pairs(
+                    acc,
+                    &pairs,
+                    fieldspec::COMMON_LABELS,
+                    "commonLabels",
+                    cl.span,
+                );
             }
         }
     }
@@ -200,7 +232,13 @@ impl Ctx<'_> {
         if let Some(ca) = k.get("commonAnnotations") {
             let pairs = self.pairs_of(ca);
             if !pairs.is_empty() {
-                Self::set_pairs(acc, &pairs, fieldspec::COMMON_ANNOTATIONS, ca.span);
+                self.set_pairs(
+                    acc,
+                    &pairs,
+                    fieldspec::COMMON_ANNOTATIONS,
+                    "commonAnnotations",
+                    ca.span,
+                );
             }
         }
     }
