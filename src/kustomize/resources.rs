@@ -155,7 +155,7 @@ impl Ctx<'_> {
                 return Resolved::Done;
             }
             Err(ReadError::NotFound) => {}
-            Err(ReadError::NotRegular { kind }) if kind == "directory" => {
+            Err(ReadError::NotRegular { kind: "directory" }) => {
                 let abs = self.sources.root.join(&path);
                 let has_k = KUSTOMIZATION_FILE_NAMES
                     .iter()
