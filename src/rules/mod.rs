@@ -94,6 +94,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &deprecated_api::DeprecatedApi,
     &duplicate_resource::DuplicateResource,
     &pipeline::UNUSED_SUPPRESSION,
+    &pipeline::INVALID_SUPPRESSION,
     &pipeline::KUSTOMIZE_BUILD,
     &pipeline::KUSTOMIZE_MISSING_RESOURCE,
     &pipeline::KUSTOMIZE_IMAGE_UNUSED,
