@@ -89,10 +89,7 @@ impl Ctx<'_> {
 
     /// Report a file that could not be read (the reason, never its content).
     pub(super) fn unreadable(&mut self, span: Span, path: &str, e: &ReadError) {
-        let msg = match e {
-            ReadError::OutsideRoot => format!("`{path}` is outside the repository root: not read (kustomize's load restrictions refuse it)"),
-            other => format!("cannot read `{path}`: {other}"),
-        };
+        let msg = format!("cannot read `{path}`: {e}");
         self.error(span, msg);
     }
 

@@ -163,11 +163,12 @@ pub fn generate(
         read_files.push(path.clone());
         let reader = RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE)
             .map_err(|e| (span, format!("cannot read `{path}`: {e}")))?;
-        reader.read(std::path::Path::new(&path)).map_err(|e| match e {
-            ReadError::NotFound => (span, format!("generator input `{path}` does not exist")),
-            ReadError::OutsideRoot => (span, format!("`{path}` is outside the repository root: not read (kustomize's load restrictions refuse it)")),
-            e => (span, format!("cannot read `{path}`: {e}")),
-        })
+        reader
+            .read(std::path::Path::new(&path))
+            .map_err(|e| match e {
+                ReadError::NotFound => (span, format!("generator input `{path}` does not exist")),
+                e => (span, format!("cannot read `{path}`: {e}")),
+            })
     };
     let mut envs: Vec<&Node> = gen
         .get("envs")
