@@ -117,6 +117,10 @@ pub fn render(repo: &Repo, diags: &[Diagnostic], summary: &Summary, opts: &Optio
     if opts.timing {
         line.push_str(&format!(" ({} ms)", summary.elapsed_ms));
     }
+    for note in &summary.not_checked {
+        line.push_str("; ");
+        line.push_str(note);
+    }
     out.push_str(&line);
     out.push('\n');
     out

@@ -26,16 +26,16 @@ pub fn templates(unit: &Unit) -> Vec<Template<'_>> {
     templates_of(unit.objects.iter())
 }
 
-/// Objects a unit's references may resolve to. A Kustomize unit is deployed
-/// as a whole, so its own objects; a directory of plain manifests is often
-/// one part of a set applied together, so every plain unit's objects.
+/// Objects a unit's references may resolve to. A deployed unit is applied
+/// as a whole, so its own objects; a loose directory of plain manifests is
+/// often one part of a set applied together, so every loose unit's objects.
 pub fn reachable<'a>(cx: &UnitCx<'a>) -> Vec<&'a Object> {
-    if cx.unit.kind == UnitKind::Kustomize {
+    if cx.unit.is_deployed() {
         return cx.unit.objects.iter().collect();
     }
     let mut out: Vec<&Object> = cx.unit.objects.iter().collect();
     for u in &cx.repo.units {
-        if u.kind == UnitKind::Plain && u.id != cx.unit.id {
+        if u.kind == UnitKind::Loose && u.id != cx.unit.id {
             out.extend(u.objects.iter());
         }
     }
