@@ -4,7 +4,10 @@ use crate::schema::{wiring, SchemaErrorKind, Validation};
 use crate::yaml::ScalarStyle;
 
 /// The object violates its schema: missing required field, wrong type, unknown
-/// field (strict). Kustomization files are validated too.
+/// field (strict). Kustomization files are validated too, with their keys
+/// matched case-insensitively as kustomize decodes them; custom resources
+/// with their `null` fields dropped, as the API server does. Patch files and
+/// documents carrying patch directives are fragments, never validated.
 pub struct Schema;
 
 static META: RuleMeta = RuleMeta::new(
@@ -72,6 +75,23 @@ fn push_errors(
     }
 }
 
+/// A strategic-merge patch written out on its own (its kustomization not in
+/// the repository, or the entry commented out): it carries the patch
+/// directives (`$patch`, `$setElementOrder/…`, `$retainKeys`,
+/// `$deleteFromPrimitiveList/…`) that only a patch has. Never a whole object.
+fn is_patch_fragment(root: &crate::yaml::Node) -> bool {
+    let mut found = false;
+    root.walk(&mut |path, _| {
+        if let Some(crate::yaml::PathSeg::Key(k)) = path.last() {
+            found |= *k == "$patch"
+                || *k == "$retainKeys"
+                || k.starts_with("$setElementOrder/")
+                || k.starts_with("$deleteFromPrimitiveList/");
+        }
+    });
+    found
+}
+
 impl Rule for Schema {
     fn meta(&self) -> &RuleMeta {
         &META
@@ -105,7 +125,7 @@ impl Rule for Schema {
 
     fn check_object(&self, cx: &ObjectCx, out: &mut Vec<Diagnostic>) {
         let o = cx.object;
-        if cx.repo.is_patch_file(o.file) {
+        if cx.repo.is_patch_file(o.file) || is_patch_fragment(&o.root) {
             return;
         }
         if let Validation::Invalid(errs) =

@@ -5,7 +5,7 @@ use jsonschema::paths::LocationSegment;
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
 
-use super::registry::Compiled;
+use super::compiled::Compiled;
 use super::{display_path, PathSeg, SchemaError, SchemaErrorKind};
 
 pub(crate) fn convert(c: &Compiled, instance: &Value) -> Vec<SchemaError> {

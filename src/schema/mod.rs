@@ -13,6 +13,7 @@
 //! ```
 
 mod bundled;
+mod compiled;
 mod crd;
 pub mod deprecations;
 mod errors;

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use dashmap::DashMap;
 use serde_json::{Map, Value};
 
+use super::compiled::{Compiled, Decoding};
 use super::{bundled, crd, errors, normalize, scope, KubeVersion, Validation};
 
 const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
@@ -18,15 +19,6 @@ struct UserSchema {
     /// Normalised JSON Schema of the whole object.
     schema: Value,
     cluster_scoped: Option<bool>,
-}
-
-/// A compiled validator for one apiVersion/kind.
-pub(crate) struct Compiled {
-    pub validator: jsonschema::Validator,
-    /// The schema it was compiled from (used to suggest field names).
-    pub root: Value,
-    /// Kind name used in messages.
-    pub kind: String,
 }
 
 type Slot = Arc<OnceLock<Option<Arc<Compiled>>>>;
@@ -243,6 +235,8 @@ impl SchemaRegistry {
         let Some(c) = self.compiled(api_version, kind) else {
             return Validation::UnknownKind;
         };
+        let decoded = c.decode(obj);
+        let obj = decoded.as_ref().unwrap_or(obj);
         if c.validator.is_valid(obj) {
             return Validation::Valid;
         }
@@ -281,6 +275,11 @@ impl SchemaRegistry {
     }
 
     fn compile(&self, src: Source, kind: &str) -> Result<Compiled, String> {
+        let decoding = match src {
+            Source::K8s(_) => Decoding::Strict,
+            Source::Crd(_) | Source::User(_) => Decoding::DropsNulls,
+            Source::Kustomization => Decoding::CaseInsensitive,
+        };
         let mut root = match src {
             Source::K8s(def) => self.k8s_root(&def),
             Source::Crd(mut schema) => {
@@ -313,6 +312,7 @@ impl SchemaRegistry {
             validator,
             root,
             kind: kind.to_owned(),
+            decoding,
         })
     }
 

@@ -70,10 +70,20 @@ pub fn add_crd_file(reg: &SchemaRegistry, path: &Path) -> Result<usize, String> 
     Ok(n)
 }
 
+/// The entry `key` of a mapping; else one spelt the same ignoring case (a
+/// Kustomization's keys are validated as kustomize decodes them: case-insensitively).
+fn entry_of<'a>(n: &'a Node, key: &str) -> Option<&'a crate::yaml::Entry> {
+    n.entry(key).or_else(|| {
+        n.entries()
+            .iter()
+            .find(|e| e.key.name.eq_ignore_ascii_case(key))
+    })
+}
+
 /// The node at an instance path, if the tree has it.
 pub fn node_at<'a>(root: &'a Node, path: &[PathSeg]) -> Option<&'a Node> {
     path.iter().try_fold(root, |n, seg| match seg {
-        PathSeg::Key(k) => n.get(k),
+        PathSeg::Key(k) => entry_of(n, k).map(|e| &e.value),
         PathSeg::Index(i) => n.items().get(*i),
     })
 }
@@ -86,7 +96,7 @@ pub fn locate(root: &Node, anchor: Span, e: &SchemaError) -> Span {
     let mut complete = true;
     for seg in &e.path {
         match seg {
-            PathSeg::Key(k) => match cur.entry(k) {
+            PathSeg::Key(k) => match entry_of(cur, k) {
                 Some(en) => {
                     key_span = Some(en.key.span);
                     cur = &en.value;

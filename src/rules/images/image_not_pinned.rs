@@ -36,10 +36,24 @@ fn is_version(tag: &str) -> bool {
     rest.is_empty() || rest.starts_with(['-', '+', '_'])
 }
 
+/// A release stamped with its date: `RELEASE.2023-05-04T21-44-30Z`,
+/// `20240101`, `nightly-2024-01-15`, `v20240101-abc1234`. Each is one build.
+fn is_dated_release(tag: &str) -> bool {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        regex::Regex::new(r"(^|[^0-9])(19|20)[0-9]{2}([-._]?)(0[1-9]|1[0-2])([-._]?)(0[1-9]|[12][0-9]|3[01])([^0-9]|$)")
+            .expect("date regex")
+    })
+    .captures(tag)
+    .is_some_and(|c| c[3] == c[5])
+}
+
 /// A tag that identifies one build: a version, a git SHA (also inside
-/// `sha-1a2b3c4`, `main-1a2b3c4-1700000000`) or a long build number.
+/// `sha-1a2b3c4`, `main-1a2b3c4-1700000000`), a dated release or a long
+/// build number.
 pub fn is_pinned_tag(tag: &str) -> bool {
     is_version(tag)
+        || is_dated_release(tag)
         || tag
             .split(['-', '_', '.'])
             .any(|seg| is_hex_sha(seg) && seg.bytes().any(|b| b.is_ascii_digit()))
@@ -90,6 +104,10 @@ mod tests {
             "main-3a4b5c6d-1700000000",
             "2024.01.15",
             "v5",
+            "RELEASE.2023-05-04T21-44-30Z",
+            "v20240101-abc1234",
+            "nightly-2024-01-15",
+            "20231120",
         ] {
             assert!(is_pinned_tag(t), "{t}");
         }
@@ -102,6 +120,8 @@ mod tests {
             "dev",
             "deadbeef-no",
             "vnext",
+            "nightly",
+            "release-2024",
         ] {
             assert!(!is_pinned_tag(t), "{t}");
         }

@@ -10,10 +10,12 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 /// A value that refers to a credential instead of holding one: `$secret-key`
-/// (Argo CD), `${VAR}`, `$(VAR)`, `{{ .Values.x }}`, `<placeholder>`, `%VAR%`.
+/// (Argo CD), `${VAR}`, `$(VAR)`, `{{ .Values.x }}`, `<placeholder>`, `%VAR%`,
+/// and format strings a program fills in (`{}`, `{0}`, `{password}`, `%s`).
 pub fn is_reference(v: &str) -> bool {
     let t = v.trim();
-    t.starts_with('$')
+    is_format_string(t)
+        || t.starts_with('$')
         || t.contains("${")
         || t.contains("$(")
         || t.contains("{{")
@@ -23,6 +25,40 @@ pub fn is_reference(v: &str) -> bool {
         || t.starts_with("ref+")
         || t.starts_with("arn:aws:secretsmanager:")
         || t.starts_with("arn:aws:ssm:")
+}
+
+/// `{}`, `{0}`, `{password}`, `%s`, `%(password)s`: a format string's hole.
+fn is_format_string(t: &str) -> bool {
+    if t.contains('\n') {
+        return false;
+    }
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"\{[A-Za-z0-9_]*\}|%(\([A-Za-z0-9_]+\))?[sdrv]").expect("format regex")
+    })
+    .is_match(t)
+}
+
+/// An upper-case environment-variable or key name that names a credential
+/// (`AWS_SECRET_ACCESS_KEY`, `AWS_ACCESS_KEY_ID`) as the value of a field
+/// saying which key to read: a name, not the credential.
+pub fn is_credential_name(t: &str) -> bool {
+    t.contains('_')
+        && t.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && mentions_credential(t)
+}
+
+/// Whether any word of `key` is a credential word, modifiers or not.
+fn mentions_credential(key: &str) -> bool {
+    let w = words(key);
+    (0..w.len()).any(|i| {
+        (1..=2).any(|len| {
+            i + len <= w.len()
+                && (CREDENTIAL_WORDS.contains(&w[i..i + len].join("_").as_str())
+                    || CREDENTIAL_WORDS.contains(&w[i..i + len].concat().as_str()))
+        })
+    })
 }
 
 /// Obvious placeholders and non-secrets: `changeme`, `xxx`, `true`, `3600`, `/etc/secret/token`.
@@ -55,9 +91,27 @@ pub fn is_placeholder(v: &str) -> bool {
                 | "no"
                 | "enabled"
                 | "disabled"
+                | "notset"
+                | "unset"
+                | "noop"
+                | "nil"
+                | "na"
+                | "empty"
+                | "blank"
+                | "undefined"
+                | "fixme"
+                | "changethis"
+                | "mustchange"
+                | "supersecret"
+                | "mysecret"
+                | "mypassword"
+                | "secretvalue"
+                | "sample"
         )
         || lower.starts_with("your")
         || lower.starts_with("changeme")
+        || lower.starts_with("change_me")
+        || lower.starts_with("change-me")
         || lower.starts_with("replace")
         || lower.starts_with("dummy")
         || lower.starts_with("example")
@@ -66,10 +120,8 @@ pub fn is_placeholder(v: &str) -> bool {
         || lower.starts_with("enter")
         || lower.starts_with("set-")
         || lower.starts_with("set_")
-        // `GOOGLE_API_KEY_VAL`, `INSERT_ETCD_TOKEN`: an upper-case name standing in for a value.
-        || (t.contains('_')
-            && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-            && is_credential_key(t))
+        // `GOOGLE_API_KEY_VAL`, `AWS_SECRET_ACCESS_KEY`: an upper-case name standing in for a value.
+        || is_credential_name(t)
         || (t.starts_with('/') && !t.contains(' '))
         || t.starts_with("./")
         || t.starts_with("file:")
@@ -202,7 +254,8 @@ fn words(key: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;
-    for c in key.chars() {
+    let chars: Vec<char> = key.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
             if !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
@@ -210,7 +263,10 @@ fn words(key: &str) -> Vec<String> {
             prev_lower = false;
             continue;
         }
-        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+        // `IDName`: the last capital of a run starts the next word.
+        let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+        let run_ends = c.is_ascii_uppercase() && !prev_lower && next_lower && cur.len() > 1;
+        if c.is_ascii_uppercase() && (prev_lower || run_ends) && !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
         }
         prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
@@ -357,6 +413,8 @@ mod tests {
             "compass",
             "USE_TOKEN",
             "tokenizer",
+            "s3AccessKeyIDName",
+            "s3SecretAccessKeyName",
         ] {
             assert!(!is_credential_key(k), "{k}");
         }
@@ -370,10 +428,25 @@ mod tests {
             "$(TOKEN)",
             "{{ .Values.pw }}",
             "<your-token>",
+            "{}",
+            "{0}",
+            "%s",
+            "%(password)s",
         ] {
             assert!(is_reference(v), "{v}");
         }
-        for v in ["", "changeme", "xxxx", "true", "12", "/etc/secret/token"] {
+        for v in [
+            "",
+            "changeme",
+            "xxxx",
+            "true",
+            "12",
+            "/etc/secret/token",
+            "NOT_SET",
+            "noop",
+            "change_me_please",
+            "AWS_SECRET_ACCESS_KEY",
+        ] {
             assert!(is_placeholder(v), "{v}");
         }
         assert!(!is_placeholder("s3cr3t-Pa55"));

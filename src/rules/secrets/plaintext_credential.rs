@@ -93,6 +93,37 @@ fn embedded_line() -> &'static Regex {
     })
 }
 
+/// An embedded file that is a program (shell, Python, ...), not a config file:
+/// a shebang, or lines only code starts with.
+fn is_script(text: &str) -> bool {
+    text.trim_start().starts_with("#!")
+        || text.lines().any(|l| {
+            let l = l.trim_start();
+            [
+                "import ",
+                "def ",
+                "from ",
+                "function ",
+                "set -e",
+                "if [",
+                "for ",
+            ]
+            .iter()
+            .any(|p| l.starts_with(p))
+        })
+}
+
+/// An unquoted value that is code: a call, an index, an attribute path
+/// (`engine.url.password`, `os.environ["DB_PASSWORD"]`, `get_password()`).
+fn is_expression(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    v.contains(['(', '['])
+        || R.get_or_init(|| {
+            Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$").expect("regex")
+        })
+        .is_match(v)
+}
+
 struct Scan<'a> {
     repo: &'a Repo,
     object: &'a Object,
@@ -110,6 +141,9 @@ impl Scan<'_> {
             return;
         }
         let Some(lit) = literal(value) else { return };
+        if self.names_secret(lit) {
+            return;
+        }
         let span = locate(self.repo, value.span, "", lit);
         self.reported.insert(value.span);
         let mut d = Diagnostic::new(
@@ -128,12 +162,25 @@ impl Scan<'_> {
         self.out.push(d);
     }
 
-    /// `key: value` and `key=value` lines of an embedded config file.
+    /// Whether `value` is the name of a Secret the repository holds
+    /// (`ADMIN_PASSWORD_SECRET: grafana-admin`): it names the credential.
+    fn names_secret(&self, value: &str) -> bool {
+        self.repo.objects().any(|(_, x)| {
+            matches!(
+                x.kind.as_str(),
+                "Secret" | "SealedSecret" | "ExternalSecret"
+            ) && x.name == value
+        })
+    }
+
+    /// `key: value` and `key=value` lines of an embedded config file. In a
+    /// script only quoted literals are values; the rest is code.
     fn embedded(&mut self, value: &Node, owner: &str) {
         let Some(text) = value.as_str() else { return };
         if !text.contains('\n') {
             return;
         }
+        let script = is_script(text);
         for line in text.lines() {
             let Some(c) = embedded_line().captures(line) else {
                 continue;
@@ -143,10 +190,14 @@ impl Scan<'_> {
             if let Some(i) = v.find(" #") {
                 v = v[..i].trim();
             }
+            let quoted = v.starts_with(['"', '\'']);
             let v = v
-                .trim_matches(|ch| ch == '"' || ch == '\'')
-                .trim_end_matches([',', ';']);
-            if !is_credential_key(key) || v.starts_with(['|', '>', '{', '[', '&', '*']) {
+                .trim_end_matches([',', ';'])
+                .trim_matches(|ch| ch == '"' || ch == '\'');
+            if !is_credential_key(key)
+                || v.starts_with(['|', '>', '{', '[', '&', '*'])
+                || (!quoted && (script || is_expression(v)))
+            {
                 continue;
             }
             let probe = Node::string(v, value.span);

@@ -1,11 +1,12 @@
-use super::{in_context, reachable, same_namespace};
+use super::{deployed_together, in_context, reachable, same_namespace};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
 
 /// A HorizontalPodAutoscaler's `scaleTargetRef` names no object of its unit.
 ///
 /// Quiet when the unit holds no object of the target kind at all (the target
-/// is deployed by another unit).
+/// is deployed by another unit), or in a directory of loose manifests when
+/// the HPA's own file holds none.
 pub struct HpaTargetMissing;
 
 static META: RuleMeta = RuleMeta::new(
@@ -35,10 +36,11 @@ impl Rule for HpaTargetMissing {
             ) else {
                 continue;
             };
-            // Judge only when this unit deploys objects of the target kind.
+            // Judge only when this unit deploys objects of the target kind with
+            // the HPA (in a loose directory: in the HPA's own file).
             if !objects
                 .iter()
-                .any(|o| o.kind == kind && same_namespace(o, h))
+                .any(|o| o.kind == kind && same_namespace(o, h) && deployed_together(cx.unit, h, o))
             {
                 continue;
             }

@@ -11,7 +11,8 @@ use crate::yaml::Node;
 /// in `listen-ports`; GKE managed or pre-shared certificates. Not internet
 /// facing: ALB `scheme: internal`, an ingress class naming itself internal or
 /// private, or hosts that all end in `.local`, `.internal`, `.localhost`,
-/// `.svc` or `.cluster.local`.
+/// `.svc` or `.cluster.local`. An Ingress whose hosts all get TLS from a
+/// sibling Ingress of the unit passes (the controller merges them per host).
 pub struct IngressTls;
 
 static META: RuleMeta = RuleMeta::new(
@@ -43,6 +44,35 @@ fn has_tls(o: &Object) -> bool {
         || ann(o, "ingress.gcp.kubernetes.io/pre-shared-cert").is_some()
 }
 
+fn rule_hosts(o: &Object) -> Vec<&str> {
+    o.root
+        .path(&["spec", "rules"])
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|r| r.str_at(&["host"]))
+        .collect()
+}
+
+/// Hosts an Ingress terminates TLS for: its `spec.tls[].hosts`, or its rule
+/// hosts when the TLS entry lists none (or TLS comes from an annotation).
+fn tls_hosts(o: &Object) -> Vec<&str> {
+    let listed: Vec<&str> = o
+        .root
+        .path(&["spec", "tls"])
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .flat_map(|t| t.get("hosts").map(Node::items).unwrap_or(&[]))
+        .filter_map(Node::as_str)
+        .collect();
+    if listed.is_empty() {
+        rule_hosts(o)
+    } else {
+        listed
+    }
+}
+
 fn internal(o: &Object) -> bool {
     if ann(o, "alb.ingress.kubernetes.io/scheme") == Some("internal") {
         return true;
@@ -56,14 +86,7 @@ fn internal(o: &Object) -> bool {
     if class.contains("internal") || class.contains("private") {
         return true;
     }
-    let hosts: Vec<&str> = o
-        .root
-        .path(&["spec", "rules"])
-        .map(Node::items)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|r| r.str_at(&["host"]))
-        .collect();
+    let hosts = rule_hosts(o);
     !hosts.is_empty()
         && hosts.iter().all(|h| {
             [
@@ -86,10 +109,27 @@ impl Rule for IngressTls {
     }
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
-        for o in cx.unit.objects.iter().filter(|o| {
-            o.kind == "Ingress" && matches!(o.group(), "networking.k8s.io" | "extensions")
-        }) {
+        let ingresses: Vec<&Object> = cx
+            .unit
+            .objects
+            .iter()
+            .filter(|o| {
+                o.kind == "Ingress" && matches!(o.group(), "networking.k8s.io" | "extensions")
+            })
+            .collect();
+        // A host split over several Ingresses (one per path, say) is served
+        // over TLS when one of them terminates it.
+        let secured: Vec<&str> = ingresses
+            .iter()
+            .filter(|o| has_tls(o))
+            .flat_map(|o| tls_hosts(o))
+            .collect();
+        for o in ingresses {
             if has_tls(o) || internal(o) {
+                continue;
+            }
+            let hosts = rule_hosts(o);
+            if !hosts.is_empty() && hosts.iter().all(|h| secured.contains(h)) {
                 continue;
             }
             let d = Diagnostic::new(o.anchor_span(), format!("Ingress `{}` serves plain HTTP: it has no TLS", o.name))

@@ -70,6 +70,33 @@ pub fn templates_of<'a>(objects: impl Iterator<Item = &'a Object>) -> Vec<Templa
     out
 }
 
+/// Labels controllers put on the pods they create, never in a pod template:
+/// a selector on them picks one pod or one revision at run time.
+const RUNTIME_LABELS: &[&str] = &[
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+    "controller-revision-hash",
+    "pod-template-hash",
+    "batch.kubernetes.io/job-completion-index",
+];
+
+/// Whether a selector key is one a controller adds at run time.
+pub fn is_runtime_label(key: &str) -> bool {
+    RUNTIME_LABELS.contains(&key)
+}
+
+/// Whether an engine applies the unit's objects together (a Kustomize render);
+/// in a directory of loose manifests, files may be alternatives or fixtures.
+pub fn is_deployed(unit: &Unit) -> bool {
+    unit.kind == UnitKind::Kustomize
+}
+
+/// Whether `other` is deployed with `object`: the same unit when the unit is
+/// deployed, the same file when it is a loose directory.
+pub fn deployed_together(unit: &Unit, object: &Object, other: &Object) -> bool {
+    is_deployed(unit) || object.file == other.file
+}
+
 fn label<'a>(labels: &'a [(&str, String)], key: &str) -> Option<&'a str> {
     labels
         .iter()
@@ -77,11 +104,13 @@ fn label<'a>(labels: &'a [(&str, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// A plain map selector (Service `spec.selector`) against labels.
+/// A plain map selector (Service `spec.selector`) against labels. Runtime
+/// labels (`statefulset.kubernetes.io/pod-name`) cannot be in a template: not judged.
 pub fn map_selects(selector: &Node, labels: &[(&str, String)]) -> bool {
     selector
         .entries()
         .iter()
+        .filter(|e| !is_runtime_label(&e.key.name))
         .all(|e| label(labels, &e.key.name) == e.value.scalar_text().as_deref())
 }
 
@@ -99,6 +128,9 @@ pub fn label_selector_selects(selector: &Node, labels: &[(&str, String)]) -> Opt
         .unwrap_or(&[])
     {
         let key = expr.str_at(&["key"])?;
+        if is_runtime_label(key) {
+            continue;
+        }
         let values: Vec<String> = expr
             .get("values")
             .map(Node::items)
@@ -186,10 +218,15 @@ pub fn may_have_operator_pods(unit: &Unit) -> bool {
     })
 }
 
-/// Whether selector rules can judge `object`'s namespace in this unit: it holds
-/// pod templates there and no operator may add pods.
+/// Whether selector rules can judge `object`'s namespace in this unit: pod
+/// templates are deployed with it there (in a loose directory: in its own
+/// file; a lone Service or PDB may belong to any workload) and no operator
+/// may add pods.
 pub fn judgeable(unit: &Unit, templates: &[Template], object: &Object) -> bool {
-    templates.iter().any(|t| same_namespace(t.object, object)) && !may_have_operator_pods(unit)
+    templates
+        .iter()
+        .any(|t| same_namespace(t.object, object) && deployed_together(unit, object, t.object))
+        && !may_have_operator_pods(unit)
 }
 
 /// Fill in the context a unit-scope finding needs for env scoping and suppression.

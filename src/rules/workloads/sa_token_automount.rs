@@ -7,7 +7,9 @@ use crate::rules::{ObjectCx, Rule, RuleMeta, Scope};
 ///
 /// Passes when the pod sets `automountServiceAccountToken` (false, or true as
 /// an explicit statement that it needs the token), or when its ServiceAccount,
-/// found in the same render unit or elsewhere in the repository, sets it false.
+/// found in the same render unit or elsewhere in the repository, sets it false;
+/// or when a RoleBinding or ClusterRoleBinding in the repository grants that
+/// ServiceAccount a role: the pod calls the Kubernetes API and needs the token.
 pub struct SaTokenAutomount;
 
 static META: RuleMeta = RuleMeta::new(
@@ -19,6 +21,30 @@ static META: RuleMeta = RuleMeta::new(
 
 fn same_ns(a: &Option<String>, b: &Option<String>) -> bool {
     a.is_none() || b.is_none() || a == b
+}
+
+/// The binding (RoleBinding or ClusterRoleBinding) that grants the
+/// ServiceAccount `name` of `namespace` a role, if the repository has one. A
+/// subject without a namespace takes the binding's (kustomize may set either).
+fn binding_of<'a>(cx: &'a ObjectCx, name: &str, namespace: &Option<String>) -> Option<&'a Object> {
+    cx.repo.objects().map(|(_, x)| x).find(|b| {
+        matches!(b.kind.as_str(), "RoleBinding" | "ClusterRoleBinding")
+            && b.group() == "rbac.authorization.k8s.io"
+            && b.root
+                .get("subjects")
+                .map(crate::yaml::Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .any(|s| {
+                    let ns = s
+                        .str_at(&["namespace"])
+                        .map(str::to_string)
+                        .or_else(|| b.namespace.clone());
+                    s.str_at(&["kind"]) == Some("ServiceAccount")
+                        && s.str_at(&["name"]) == Some(name)
+                        && same_ns(&ns, namespace)
+                })
+    })
 }
 
 impl Rule for SaTokenAutomount {
@@ -61,6 +87,9 @@ impl Rule for SaTokenAutomount {
             {
                 return;
             }
+        }
+        if binding_of(cx, sa_name, &o.namespace).is_some() {
+            return;
         }
         let mut d = Diagnostic::new(
             sa_node.map(|n| n.span).unwrap_or(o.anchor_span()),
