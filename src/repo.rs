@@ -118,7 +118,11 @@ impl Stats {
     pub fn not_checked(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.helm_charts > 0 || self.helm_templates > 0 {
-            let charts = if self.helm_charts == 1 { "chart" } else { "charts" };
+            let charts = if self.helm_charts == 1 {
+                "chart"
+            } else {
+                "charts"
+            };
             let templates = if self.helm_templates == 1 {
                 "template"
             } else {
@@ -163,11 +167,7 @@ fn deployed_paths(model: &crate::argocd::Model) -> Vec<crate::units::DeployedPat
             .collect();
         for (i, s) in app.sources.iter().enumerate() {
             let Some(path) = &s.path else { continue };
-            if !s.in_repo
-                || !s.path_exists
-                || s.chart.is_some()
-                || crate::argocd::templated(path)
-            {
+            if !s.in_repo || !s.path_exists || s.chart.is_some() || crate::argocd::templated(path) {
                 continue;
             }
             let directory = nodes.get(i).and_then(|n| n.get("directory"));

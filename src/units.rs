@@ -198,7 +198,10 @@ fn is_manifest_name(path: &str) -> bool {
 /// Argo CD's directory source (`findManifests`): the manifest files under
 /// `dp.path` (below it only with `recurse`), kept by `include` and dropped by
 /// `exclude`, globs matched against the path relative to the source.
-fn directory_files<'a>(sources: &'a Sources, dp: &DeployedPath) -> Vec<&'a crate::source::SourceFile> {
+fn directory_files<'a>(
+    sources: &'a Sources,
+    dp: &DeployedPath,
+) -> Vec<&'a crate::source::SourceFile> {
     let prefix = if dp.path.is_empty() {
         String::new()
     } else {
@@ -273,7 +276,7 @@ pub fn add_application_units(
         let mut left_out = Vec::new();
         units.retain_mut(|u| {
             if u.kind == UnitKind::Loose && u.id == dp.path {
-                left_out.extend(u.files.drain(..));
+                left_out.append(&mut u.files);
                 return false;
             }
             u.kind != UnitKind::Loose || !u.objects.is_empty()
@@ -351,7 +354,11 @@ fn find_pod_template(root: &crate::yaml::Node) -> Option<Vec<String>> {
     for _ in 0..MAX_DEPTH {
         let mut next = Vec::new();
         for (path, schema) in level {
-            for e in schema.get("properties").map(crate::yaml::Node::entries).unwrap_or(&[]) {
+            for e in schema
+                .get("properties")
+                .map(crate::yaml::Node::entries)
+                .unwrap_or(&[])
+            {
                 let mut p = path.clone();
                 p.push(e.key.name.clone());
                 if is_pod_template_schema(&e.value) {

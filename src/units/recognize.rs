@@ -45,7 +45,9 @@ fn commented_patches(dir: &str, text: &str) -> Vec<String> {
         }
         let entry = comment.trim_start().trim_start_matches('-').trim();
         let entry = entry.strip_prefix("path:").map_or(entry, str::trim);
-        if !entry.contains(' ') && (entry.ends_with(".yaml") || entry.ends_with(".yml") || entry.ends_with(".json")) {
+        if !entry.contains(' ')
+            && (entry.ends_with(".yaml") || entry.ends_with(".yml") || entry.ends_with(".json"))
+        {
             out.push(join(dir, entry));
         }
     }
@@ -65,8 +67,7 @@ pub fn recognize(sources: &Sources) -> Recognized {
             continue;
         }
         let dir = f.dir();
-        out.disabled_patches
-            .extend(commented_patches(dir, &f.text));
+        out.disabled_patches.extend(commented_patches(dir, &f.text));
         let refs = kustomize::references(sources, dir);
         out.generator_inputs.extend(refs.other_files);
         let Some(k) = f.parsed.documents.first().map(|d| &d.root) else {
@@ -79,8 +80,12 @@ pub fn recognize(sources: &Sources) -> Recognized {
             };
             let config_path = join(dir, path);
             if let Some(config) = sources.by_path(&config_path) {
-                out.generator_inputs
-                    .extend(plugin_inputs(sources, dir, config.dir(), &config.parsed));
+                out.generator_inputs.extend(plugin_inputs(
+                    sources,
+                    dir,
+                    config.dir(),
+                    &config.parsed,
+                ));
             }
         }
     }

@@ -85,10 +85,11 @@ pub fn is_runtime_label(key: &str) -> bool {
     RUNTIME_LABELS.contains(&key)
 }
 
-/// Whether an engine applies the unit's objects together (a Kustomize render);
-/// in a directory of loose manifests, files may be alternatives or fixtures.
+/// Whether an engine applies the unit's objects together (a Kustomize render
+/// or an Argo CD Application source); in a directory of loose manifests,
+/// files may be alternatives or fixtures.
 pub fn is_deployed(unit: &Unit) -> bool {
-    unit.kind == UnitKind::Kustomize
+    unit.is_deployed()
 }
 
 /// Whether `other` is deployed with `object`: the same unit when the unit is
