@@ -1,9 +1,15 @@
-//! Embed `rules/<id>.md` so `ftlint rule ID` and SARIF help need no files at run time.
+//! Embed the prose of `rules/<id>.md` so `ftlint rule ID` and SARIF help need
+//! no files at run time (each page's header is generated from the rule's
+//! declaration, see `src/rules/meta.rs`).
 
 use std::fmt::Write;
 
 fn main() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read at run time of the build script: `env!` would freeze the directory
+    // the script was first compiled in, and a cached script would embed the
+    // docs of another checkout.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = std::path::Path::new(&manifest_dir).join("rules");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut entries: Vec<(String, String)> = Vec::new();
     if let Ok(read) = std::fs::read_dir(&dir) {

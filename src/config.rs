@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::diagnostic::Severity;
+use crate::rules::meta::RuleMeta;
 use crate::yaml::{self, FileId, LineIndex, Node, Span, Value};
 
 pub const FILE_NAME: &str = ".ftlint.yaml";
@@ -250,23 +251,24 @@ impl Reader<'_> {
     fn rule_settings(
         &self,
         node: &Node,
-        known_rules: &[&str],
+        known_rules: &[&RuleMeta],
     ) -> Result<BTreeMap<String, RuleSetting>, ConfigError> {
         let mut out = BTreeMap::new();
         for e in self.map(node, "rules")? {
             let id = &e.key.name;
-            if !known_rules.contains(&id.as_str()) {
-                let hint = crate::suggest::did_you_mean(id, known_rules.iter().copied())
+            let Some(meta) = known_rules.iter().find(|m| m.id == id.as_str()) else {
+                let hint = crate::suggest::did_you_mean(id, known_rules.iter().map(|m| m.id))
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 return Err(self.error(e.key.span, format!("unknown rule id `{id}`{hint}")));
-            }
-            out.insert(id.clone(), self.rule_setting(&e.value, id)?);
+            };
+            out.insert(id.clone(), self.rule_setting(&e.value, meta)?);
         }
         Ok(out)
     }
 
-    fn rule_setting(&self, node: &Node, id: &str) -> Result<RuleSetting, ConfigError> {
+    fn rule_setting(&self, node: &Node, meta: &RuleMeta) -> Result<RuleSetting, ConfigError> {
+        let id = meta.id;
         let mut setting = RuleSetting::default();
         match &node.value {
             Value::Bool(b) => setting.enabled = Some(*b),
@@ -310,7 +312,10 @@ impl Reader<'_> {
                             setting.environments =
                                 Some(self.strings(&e.value, "environments")?.iter().map(|s| canonical_env(s)).collect())
                         }
-                        "options" => setting.options = e.value.to_json(),
+                        "options" => {
+                            setting.options = crate::rules::options::check(id, meta.options, &e.value)
+                                .map_err(|e| self.error(e.span, e.message))?
+                        }
                         _ => {
                             return Err(self.unknown(&e.key, &format!("rule `{id}`"), &["severity", "enabled", "environments", "options"]))
                         }
@@ -357,7 +362,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 
 impl Config {
-    pub fn load(path: &Path, known_rules: &[&str]) -> Result<Config, ConfigError> {
+    pub fn load(path: &Path, known_rules: &[&RuleMeta]) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             line: 1,
@@ -368,7 +373,11 @@ impl Config {
         Config::parse(path, &text, known_rules)
     }
 
-    pub fn parse(path: &Path, text: &str, known_rules: &[&str]) -> Result<Config, ConfigError> {
+    pub fn parse(
+        path: &Path,
+        text: &str,
+        known_rules: &[&RuleMeta],
+    ) -> Result<Config, ConfigError> {
         let r = Reader {
             path,
             text,

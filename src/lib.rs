@@ -63,11 +63,7 @@ where
         }
         Some(Command::Rule { id }) => match rules::find(&id) {
             Some(rule) => {
-                let meta = rule.meta();
-                match rules::doc(&id) {
-                    Some(doc) => print!("{doc}"),
-                    None => println!("# {}\n\n{}", meta.id, meta.summary),
-                }
+                print!("{}", rules::doc(rule.meta().id).unwrap_or_default());
                 EXIT_OK
             }
             None => {
@@ -103,28 +99,7 @@ where
 }
 
 fn print_rules() {
-    let mut out = String::new();
-    for rule in rules::REGISTRY {
-        let m = rule.meta();
-        let sev = if m.enabled {
-            m.severity.as_str()
-        } else {
-            "off"
-        };
-        let env = match m.environments {
-            Some(envs) => format!(" ({} only)", envs.join(", ")),
-            None => String::new(),
-        };
-        out.push_str(&format!(
-            "{:<34} {:<8} {:<8} {}{}\n",
-            m.id,
-            sev,
-            if m.fixable { "fixable" } else { "" },
-            m.summary,
-            env
-        ));
-    }
-    print!("{out}");
+    print!("{}", rules::listing());
 }
 
 fn render(dir: &Path) -> u8 {
@@ -252,7 +227,7 @@ fn check(args: &CheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    let known: Vec<&str> = rules::all_ids().collect();
+    let known = rules::metas();
     let config_path = args.config.clone().or_else(|| config::discover(&paths[0]));
     let mut config = match &config_path {
         Some(p) => match Config::load(p, &known) {

@@ -35,7 +35,7 @@ fn fixture(id: &str, kind: &str) -> PathBuf {
 }
 
 fn load(root: &Path) -> Repo {
-    let known: Vec<&str> = ftlint::rules::all_ids().collect();
+    let known = ftlint::rules::metas();
     let cfg_path = root.join(".ftlint.yaml");
     let config = if cfg_path.exists() {
         Config::load(&cfg_path, &known).unwrap()

@@ -17,7 +17,7 @@ fn fixtures() -> PathBuf {
 
 /// Lint `dir` with only `rule` selected; the findings as text.
 fn lint(dir: &Path, rule: &str) -> (usize, String) {
-    let known: Vec<&str> = rules::all_ids().collect();
+    let known = rules::metas();
     let cfg_path = dir.join(config::FILE_NAME);
     let config = if cfg_path.is_file() {
         Config::load(&cfg_path, &known).unwrap_or_else(|e| panic!("{e}"))

@@ -149,20 +149,43 @@ pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> V
             .map(|k| k.span)
             .unwrap_or(Span::new(f.id, 0, 0));
         let kdir = if f.dir().is_empty() { "." } else { f.dir() };
-        out.push(
-            diag(
-                "kustomize-unreferenced-file",
-                Severity::Warning,
-                span,
-                format!(
-                    "`{}` is in the Kustomize directory `{kdir}` but no kustomization includes it",
-                    f.path
-                ),
-            )
-            .with_help(
-                "add it to `resources:` of the kustomization, or delete it if it is obsolete",
+        let mut d = diag(
+            "kustomize-unreferenced-file",
+            Severity::Warning,
+            span,
+            format!(
+                "`{}` is in the Kustomize directory `{kdir}` but no kustomization includes it",
+                f.path
             ),
-        );
+        )
+        .with_help("add it to `resources:` of the kustomization, or delete it if it is obsolete");
+        // A commented-out entry is no reference; say where it is.
+        if let Some(at) = commented_out_entry(sources, f.dir(), &f.path) {
+            d = d.with_related(at, "named only in this commented-out entry");
+        }
+        out.push(d);
     }
     out
+}
+
+/// The comment line of the kustomization in `dir` that names `path` as a
+/// list entry (`# - manager_auth_proxy_patch.yaml`): the file was disabled there.
+fn commented_out_entry(sources: &Sources, dir: &str, path: &str) -> Option<Span> {
+    let fid = kustomization_file(sources, dir)?;
+    let text = &sources.get(fid).text;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let entry = line
+            .trim_start()
+            .strip_prefix('#')
+            .map(str::trim_start)
+            .and_then(|l| l.strip_prefix('-'))
+            .map(|l| l.trim().trim_matches(|c| c == '"' || c == '\''));
+        if entry.is_some_and(|e| !e.is_empty() && join(dir, e) == path) {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some(Span::new(fid, start, offset + line.trim_end().len()));
+        }
+        offset += line.len();
+    }
+    None
 }

@@ -44,7 +44,7 @@ pub fn render(repo: &Repo, diags: &[Diagnostic]) -> String {
                 "name": m.id,
                 "shortDescription": {"text": m.summary},
                 "fullDescription": {"text": short.clone()},
-                "help": {"text": short, "markdown": rules::doc(m.id).unwrap_or(m.summary)},
+                "help": {"text": short, "markdown": rules::doc(m.id).unwrap_or_else(|| m.summary.to_string())},
                 "helpUri": format!("{HELP_URI}{}.md", m.id),
                 "defaultConfiguration": {"level": level(m.severity), "enabled": m.enabled},
             })

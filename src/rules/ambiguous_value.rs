@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta::new(
     Scope::File,
     "a plain scalar that YAML 1.1 and 1.2 read differently (`yes`, `on`, `0755`) where a string is expected",
 )
-.fixable();
+.fix(crate::rules::FixAvailability::Safe);
 
 /// Fields whose values Kubernetes expects to be strings.
 fn expects_string(path: &[PathSeg]) -> bool {

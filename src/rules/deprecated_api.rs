@@ -10,7 +10,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Error,
     Scope::Object,
     "apiVersion removed (error) or deprecated (warning) at the target version; name the replacement",
-);
+)
+.severity_note("(removed at the target version) / warning (deprecated)");
 
 impl Rule for DeprecatedApi {
     fn meta(&self) -> &RuleMeta {

@@ -2,9 +2,10 @@
 //!
 //! A rule never parses, reads files or prints: it receives typed, spanned data
 //! and pushes [`Diagnostic`]s. Adding a rule: write its file, add one line to
-//! [`REGISTRY`], add `tests/fixtures/<id>/{bad,good}` and `rules/<id>.md`.
+//! [`REGISTRY`], add `tests/fixtures/<id>/{bad,good}` and `rules/<id>.md`
+//! (prose only: its header is generated from the rule's [`RuleMeta`]).
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Object, Unit};
 use crate::repo::Repo;
 use crate::source::SourceFile;
@@ -15,6 +16,8 @@ mod deprecated_api;
 mod duplicate_key;
 mod duplicate_resource;
 pub mod images;
+pub mod meta;
+pub mod options;
 pub mod pipeline;
 pub mod rbac;
 mod schema;
@@ -24,76 +27,7 @@ pub mod wiring;
 pub mod workloads;
 mod yaml_syntax;
 
-/// Where a rule looks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    /// One source file at a time (syntax, suppressions).
-    File,
-    /// One object of one render unit.
-    Object,
-    /// All objects of one render unit.
-    Unit,
-    /// The whole repository.
-    Repo,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::File => "file",
-            Scope::Object => "object",
-            Scope::Unit => "unit",
-            Scope::Repo => "repo",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-pub struct RuleMeta {
-    pub id: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-    pub scope: Scope,
-    pub fixable: bool,
-    /// `off` rules run only when the config enables them.
-    pub enabled: bool,
-    /// Environments the rule applies to by default (`None`: all objects).
-    pub environments: Option<&'static [&'static str]>,
-}
-
-impl RuleMeta {
-    pub const fn new(
-        id: &'static str,
-        severity: Severity,
-        scope: Scope,
-        summary: &'static str,
-    ) -> Self {
-        RuleMeta {
-            id,
-            severity,
-            summary,
-            scope,
-            fixable: false,
-            enabled: true,
-            environments: None,
-        }
-    }
-
-    pub const fn fixable(mut self) -> Self {
-        self.fixable = true;
-        self
-    }
-
-    pub const fn off(mut self) -> Self {
-        self.enabled = false;
-        self
-    }
-
-    pub const fn prod_only(mut self) -> Self {
-        self.environments = Some(&["prod"]);
-        self
-    }
-}
+pub use meta::{FixAvailability, OptionField, OptionKind, OptionsDecl, RuleMeta, Scope};
 
 /// Per-rule options from the config (`rules.<id>.options`), as JSON.
 pub type Options = serde_json::Value;
@@ -217,21 +151,81 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     REGISTRY.iter().copied().find(|r| r.meta().id == id)
 }
 
+/// Every rule's declaration, in registry order.
+pub fn metas() -> Vec<&'static RuleMeta> {
+    REGISTRY.iter().map(|r| r.meta()).collect()
+}
+
 pub fn all_ids() -> impl Iterator<Item = &'static str> {
     REGISTRY.iter().map(|r| r.meta().id)
 }
 
-/// A rule's Markdown documentation from `rules/<id>.md`, embedded at build time.
-pub fn doc(id: &str) -> Option<&'static str> {
+/// `ftlint rules`: one line per rule, generated from the declarations.
+pub fn listing() -> String {
+    let mut out = String::new();
+    for rule in REGISTRY {
+        let m = rule.meta();
+        out.push_str(&format!(
+            "{:<34} {:<8} {:<12} {}\n",
+            m.id,
+            m.default_severity(),
+            m.fix.short(),
+            m.summary_line(),
+        ));
+    }
+    out
+}
+
+/// Markers of the generated rule table in README.md.
+pub const README_BEGIN: &str = "<!-- rule table: generated from the rule declarations; regenerate with `FTLINT_UPDATE_README=1 cargo test --test docs` -->";
+pub const README_END: &str = "<!-- end of rule table -->";
+
+/// The README rule table (between [`README_BEGIN`] and [`README_END`]).
+pub fn readme_table() -> String {
+    let mut out = String::from("| rule | default | fix | what it reports |\n|---|---|---|---|\n");
+    for rule in REGISTRY {
+        let m = rule.meta();
+        out.push_str(&format!(
+            "| [`{id}`](rules/{id}.md) | {} | {} | {} |\n",
+            m.default_severity(),
+            m.fix.short(),
+            m.summary_line().replace('|', "\\|"),
+            id = m.id,
+        ));
+    }
+    out
+}
+
+/// The prose of `rules/<id>.md` (everything below the generated header),
+/// embedded at build time.
+pub fn doc_body(id: &str) -> Option<&'static str> {
     static DOCS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
     DOCS.iter()
         .find(|(doc_id, _)| *doc_id == id)
         .map(|(_, text)| *text)
 }
 
+/// A rule's full documentation, as `ftlint rule ID` prints it: the header
+/// generated from its declaration, the prose body, and its options.
+pub fn doc(id: &str) -> Option<String> {
+    let meta = find(id)?.meta();
+    let mut text = meta.doc_header();
+    if let Some(body) = doc_body(id) {
+        text.push('\n');
+        text.push_str(body);
+    }
+    if let Some(options) = meta.options_doc() {
+        if !text.ends_with("\n\n") {
+            text.push('\n');
+        }
+        text.push_str(&options);
+    }
+    Some(text)
+}
+
 /// The first paragraph of "What it does", for SARIF short help.
 pub fn short_help(id: &str) -> Option<String> {
-    let doc = doc(id)?;
+    let doc = doc_body(id)?;
     let after = doc.split("## What it does").nth(1)?;
     let para: Vec<&str> = after
         .trim_start()

@@ -23,7 +23,8 @@ pub static KUSTOMIZE_BUILD: RuleMeta = RuleMeta::new(
     Error,
     Scope::Unit,
     "the unit cannot be rendered, or only partly offline (remote base, helmCharts)",
-);
+)
+.severity_note("(cannot render) / warning (rendered only partly offline)");
 pub static KUSTOMIZE_MISSING_RESOURCE: RuleMeta = RuleMeta::new(
     "kustomize-missing-resource",
     Error,
@@ -48,7 +49,9 @@ pub static KUSTOMIZE_DEPRECATED_FIELD: RuleMeta = RuleMeta::new(
     Scope::Unit,
     "a deprecated kustomization field (patchesStrategicMerge, bases, commonLabels, ...)",
 )
-.fixable();
+.fix(crate::rules::FixAvailability::Sometimes(
+    crate::diagnostic::Applicability::Safe,
+));
 pub static KUSTOMIZE_UNREFERENCED_FILE: RuleMeta = RuleMeta::new(
     "kustomize-unreferenced-file",
     Warning,

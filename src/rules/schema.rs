@@ -15,7 +15,10 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Error,
     Scope::Object,
     "the object violates its schema: missing required field, wrong type, unknown field (strict)",
-);
+)
+.fix(crate::rules::FixAvailability::Sometimes(
+    Applicability::Unsafe,
+));
 
 fn push_errors(
     errs: Vec<crate::schema::SchemaError>,

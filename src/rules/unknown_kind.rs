@@ -16,7 +16,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::Repo,
     "no schema for this apiVersion/kind (suggest `--crd`); once per apiVersion/kind",
-);
+)
+.severity_note("(info for OpenShift/OLM platform APIs)");
 
 /// Kustomize plugin and transformer configs (`builtin` LabelTransformer, ...) are
 /// not cluster objects.
@@ -25,6 +26,23 @@ fn is_kustomize_config(api_version: &str) -> bool {
         || api_version.starts_with("builtin/")
         || api_version.starts_with("kustomize.config.k8s.io/")
         || api_version.contains(".kustomize.config.k8s.io/")
+}
+
+/// Configuration files of development and test tools that share the
+/// `apiVersion`/`kind` shape but are never applied to a cluster (kuttl test
+/// steps, skaffold, kind, kpt, the operator-sdk scorecard).
+fn is_tool_config(api_version: &str) -> bool {
+    [
+        "kuttl.dev/",
+        "skaffold/",
+        "kind.x-k8s.io/",
+        "kpt.dev/",
+        "ctlptl.dev/",
+        "k3d.io/",
+        "scorecard.operatorframework.io/",
+    ]
+    .iter()
+    .any(|p| api_version.starts_with(p))
 }
 
 /// API groups an OpenShift cluster serves itself (and OLM, which it ships):
@@ -112,6 +130,7 @@ fn applies(cx: &RepoCx, o: &Object) -> bool {
     let reg = &cx.repo.schemas;
     !(reg.known_kind(&o.api_version, &o.kind)
         || is_kustomize_config(&o.api_version)
+        || is_tool_config(&o.api_version)
         || (o.api_version == "v1" && o.kind == "List")
         || cx.repo.is_patch_file(o.file)
         // A removed apiVersion is reported by deprecated-api, with its replacement.

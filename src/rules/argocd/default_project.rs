@@ -10,7 +10,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::Repo,
     "the Application uses project `default` (error in prod)",
-);
+)
+.severity_note("(error in prod)");
 
 impl Rule for DefaultProject {
     fn meta(&self) -> &RuleMeta {

@@ -16,7 +16,9 @@ static META: RuleMeta = RuleMeta::new(
     Scope::Repo,
     "an Application deploys an HPA-scaled workload without ignoreDifferences on /spec/replicas",
 )
-.fixable();
+.fix(crate::rules::FixAvailability::Sometimes(
+    crate::diagnostic::Applicability::Safe,
+));
 
 const RESPECT: &str = "RespectIgnoreDifferences=true";
 

@@ -13,7 +13,9 @@ static META: RuleMeta = RuleMeta::new(
     Scope::Repo,
     "automated sync without a retry/backoff policy",
 )
-.fixable();
+.fix(crate::rules::FixAvailability::Sometimes(
+    crate::diagnostic::Applicability::Safe,
+));
 
 const RETRY: &str =
     "retry:\n  limit: 5\n  backoff:\n    duration: 5s\n    factor: 2\n    maxDuration: 3m";

@@ -1,13 +1,28 @@
 use super::{images, ImageRef};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::env::wildcard_match;
-use crate::rules::{ObjectCx, Rule, RuleMeta, Scope};
+use crate::rules::meta::{parse_as, typed};
+use crate::rules::{ObjectCx, OptionField, OptionKind, OptionsDecl, Rule, RuleMeta, Scope};
 
 /// An image comes from a registry outside the allow-list. Off by default.
-///
-/// Options: `allowed: [globs]`, matched against the image name as written and
-/// fully qualified (`docker.io/library/nginx`); `*` matches any characters.
 pub struct ImageRegistry;
+
+/// `rules.image-registry.options`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    #[serde(default)]
+    allowed: Vec<String>,
+}
+
+static OPTIONS: OptionsDecl = OptionsDecl {
+    fields: &[OptionField {
+        name: "allowed",
+        kind: OptionKind::StringList,
+        doc: "globs matched against the image name as written, fully qualified (`docker.io/library/nginx`) and its registry; `*` matches any characters",
+    }],
+    parse: parse_as::<Options>,
+};
 
 static META: RuleMeta = RuleMeta::new(
     "image-registry",
@@ -15,7 +30,8 @@ static META: RuleMeta = RuleMeta::new(
     Scope::Object,
     "image registry not in the configured allow-list",
 )
-.off();
+.off()
+.options(&OPTIONS);
 
 impl Rule for ImageRegistry {
     fn meta(&self) -> &RuleMeta {
@@ -23,10 +39,11 @@ impl Rule for ImageRegistry {
     }
 
     fn check_object(&self, cx: &ObjectCx, out: &mut Vec<Diagnostic>) {
-        let Some(allowed) = cx.options.get("allowed").and_then(|a| a.as_array()) else {
-            return;
-        };
-        let globs: Vec<&str> = allowed.iter().filter_map(|g| g.as_str()).collect();
+        if cx.options.get("allowed").is_none() {
+            return; // enabled without an allow-list: nothing to compare against
+        }
+        let options: Options = typed(cx.options);
+        let globs: Vec<&str> = options.allowed.iter().map(String::as_str).collect();
         for (c, node, image) in images(cx.object) {
             let r = ImageRef::parse(image);
             let full = r.full_name();

@@ -18,6 +18,8 @@ use crate::yaml::Node;
 /// which points at the literal or file that holds the value. In Argo CD
 /// repository and cluster Secrets (`argocd.argoproj.io/secret-type`), the
 /// connection settings (`url`, `type`, `name`, `project`, ...) are not secret.
+/// A Secret holding only identifiers (`username`, `POSTGRES_DB`) or public
+/// PEM certificates passes too.
 pub struct NoPlaintextSecret;
 
 static META: RuleMeta = RuleMeta::new(
@@ -26,7 +28,9 @@ static META: RuleMeta = RuleMeta::new(
     Scope::Object,
     "a `kind: Secret` with data is committed; use SealedSecret or ExternalSecret",
 )
-.fixable();
+.fix(crate::rules::FixAvailability::Sometimes(
+    crate::diagnostic::Applicability::Safe,
+));
 
 /// With `--seal-cert`: replace the Secret's document by a kubeseal-compatible
 /// SealedSecret. Only for a Secret written as a plain document whose name and
@@ -68,8 +72,40 @@ fn seal_fix(repo: &Repo, o: &Object) -> Option<Fix> {
     })
 }
 
+/// Key names that say what a value identifies, not what it unlocks: a Secret
+/// holding only these (with its password left empty) exposes nothing.
+const NON_SECRET_KEYS: &[&str] = &[
+    "user",
+    "username",
+    "login",
+    "db",
+    "database",
+    "dbname",
+    "host",
+    "hostname",
+    "port",
+    "namespace",
+    "url",
+    "endpoint",
+    "region",
+    "email",
+];
+
+/// Whether a key names an identifier rather than a credential (`username`,
+/// `POSTGRES_USER`, `POSTGRES_DB`).
+fn is_identifier_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let last = lower.rsplit(['_', '-', '.']).next().unwrap_or(&lower);
+    NON_SECRET_KEYS.contains(&lower.as_str()) || NON_SECRET_KEYS.contains(&last)
+}
+
+/// PEM certificates only, no private key: public by design (CA bundles).
+fn is_public_certificate(text: &str) -> bool {
+    text.contains("-----BEGIN CERTIFICATE-----") && !text.contains("PRIVATE KEY")
+}
+
 /// Whether a `data` (base64) or `stringData` value holds something secret:
-/// not empty, not a reference, not a placeholder.
+/// not empty, not a reference, not a placeholder, not a public certificate.
 fn holds_secret(section: &str, value: &str) -> bool {
     let text = if section == "data" {
         let decoded = base64::engine::general_purpose::STANDARD.decode(value.trim());
@@ -81,7 +117,10 @@ fn holds_secret(section: &str, value: &str) -> bool {
     } else {
         value.to_string()
     };
-    !text.trim().is_empty() && !is_reference(&text) && !is_placeholder(&text)
+    !text.trim().is_empty()
+        && !is_reference(&text)
+        && !is_placeholder(&text)
+        && !is_public_certificate(&text)
 }
 
 /// Keys of an Argo CD repository, repo-creds or cluster Secret that say where
@@ -149,6 +188,10 @@ impl Rule for NoPlaintextSecret {
             }
         }
         let Some(span) = first else { return };
+        // Only identifiers (a user name with its password left empty): nothing secret.
+        if keys.iter().all(|k| is_identifier_key(k.trim_matches('`'))) {
+            return;
+        }
         let ty = o
             .root
             .get("type")
