@@ -108,6 +108,9 @@ pub struct CheckArgs {
     /// Controller certificate for sealing Secrets (fix of no-plaintext-secret)
     #[arg(long)]
     pub seal_cert: Option<PathBuf>,
+    /// Seal with a certificate outside its validity dates
+    #[arg(long, requires = "seal_cert")]
+    pub seal_allow_expired: bool,
     /// Extra CRD files whose schemas validate custom resources
     #[arg(long)]
     pub crd: Vec<PathBuf>,

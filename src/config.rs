@@ -87,6 +87,8 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleSetting>,
     pub sync_waves: Vec<WavePolicy>,
     pub overrides: Vec<Override>,
+    /// Per-file read limit in bytes (`maxFileSize`), see `fsread`.
+    pub max_file_size: u64,
 }
 
 pub const DEFAULT_INCLUDE: &[&str] = &["**/*.yaml", "**/*.yml", "**/*.json", "**/Kustomization"];
@@ -104,6 +106,7 @@ impl Default for Config {
             rules: BTreeMap::new(),
             sync_waves: default_wave_policy(),
             overrides: Vec::new(),
+            max_file_size: crate::fsread::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -238,6 +241,37 @@ impl Reader<'_> {
         })
     }
 
+    /// A byte count: an integer, or a string such as `64MiB`, `512KiB`, `1GiB`.
+    fn size(&self, node: &Node, what: &str) -> Result<u64, ConfigError> {
+        let bad = || {
+            self.error(
+                node.span,
+                format!("`{what}` must be a positive byte count such as 67108864 or `64MiB`"),
+            )
+        };
+        if let Some(n) = node.as_i64() {
+            return u64::try_from(n).ok().filter(|n| *n > 0).ok_or_else(bad);
+        }
+        let text = node.as_str().ok_or_else(bad)?.trim();
+        let (digits, unit) = text.split_at(
+            text.find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(text.len()),
+        );
+        let scale: u64 = match unit.trim() {
+            "" | "B" => 1,
+            "KiB" | "K" | "KB" => 1 << 10,
+            "MiB" | "M" | "MB" => 1 << 20,
+            "GiB" | "G" | "GB" => 1 << 30,
+            _ => return Err(bad()),
+        };
+        digits
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(scale))
+            .filter(|n| *n > 0)
+            .ok_or_else(bad)
+    }
+
     fn unknown(&self, key: &yaml::Key, within: &str, known: &[&str]) -> ConfigError {
         let hint = crate::suggest::did_you_mean(&key.name, known.iter().copied())
             .map(|s| format!(" (did you mean `{s}`?)"))
@@ -359,17 +393,20 @@ const TOP_KEYS: &[&str] = &[
     "rules",
     "syncWaves",
     "overrides",
+    "maxFileSize",
 ];
 
 impl Config {
     pub fn load(path: &Path, known_rules: &[&RuleMeta]) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            path: path.to_path_buf(),
-            line: 1,
-            column: 1,
-            message: format!("cannot read config: {e}"),
-            source_line: String::new(),
-        })?;
+        // Read with the default limit: the config's own limit is not known yet.
+        let text = crate::fsread::read_bounded_text(path, crate::fsread::DEFAULT_MAX_FILE_SIZE)
+            .map_err(|e| ConfigError {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: format!("cannot read config: {e}"),
+                source_line: String::new(),
+            })?;
         Config::parse(path, &text, known_rules)
     }
 
@@ -525,6 +562,7 @@ impl Config {
                         config.overrides.push(ov);
                     }
                 }
+                "maxFileSize" => config.max_file_size = r.size(v, "maxFileSize")?,
                 _ => return Err(r.unknown(&e.key, "the config", TOP_KEYS)),
             }
         }

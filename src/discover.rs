@@ -7,6 +7,7 @@ use globset::GlobSet;
 use ignore::{WalkBuilder, WalkState};
 
 use crate::config::{build_globset, Config};
+use crate::fsread::ReadError;
 
 #[derive(Debug, Default)]
 pub struct Discovered {
@@ -16,6 +17,9 @@ pub struct Discovered {
     pub helm_templates: usize,
     /// Symlinks not followed because they leave the root.
     pub skipped_symlinks: usize,
+    /// Files and directories that could not be walked or are not to be read
+    /// (symlinks out of the root, unreadable directories), relative to the root.
+    pub unreadable: Vec<(String, ReadError)>,
 }
 
 /// Nearest directory at or above `start` holding `.git` or `.ftlint.yaml`.
@@ -55,6 +59,7 @@ pub fn discover(
     let root = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
     let found = Mutex::new(Vec::new());
     let skipped_symlinks = Mutex::new(0usize);
+    let unreadable = Mutex::new(Vec::new());
     for start in paths {
         let start =
             std::fs::canonicalize(start).map_err(|e| format!("{}: {e}", start.display()))?;
@@ -67,30 +72,58 @@ pub fn discover(
             let root = &root;
             let found = &found;
             let skipped = &skipped_symlinks;
+            let unreadable = &unreadable;
             let include = &include;
             let exclude = &exclude;
             Box::new(move |entry| {
-                let Ok(entry) = entry else {
-                    // Loops and unreadable entries are skipped, not fatal.
-                    return WalkState::Continue;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(err) => {
+                        // An unreadable directory or file is reported, never skipped
+                        // silently; loops and dangling links have nothing to read.
+                        if let Some((path, error)) = walk_error(&err) {
+                            if let Ok(rel) = path.strip_prefix(root) {
+                                let rel = rel.to_string_lossy().replace('\\', "/");
+                                if !rel.is_empty() && !exclude.is_match(&rel) {
+                                    unreadable.lock().unwrap().push((rel, error));
+                                }
+                            }
+                        }
+                        return WalkState::Continue;
+                    }
                 };
                 let path = entry.path();
+                let Ok(rel) = path.strip_prefix(root) else {
+                    return WalkState::Continue;
+                };
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                 if entry.path_is_symlink() {
                     match std::fs::canonicalize(path) {
                         Ok(target) if target.starts_with(root) => {}
-                        _ => {
+                        Ok(_) => {
+                            // Argo CD refuses a repository with out-of-bounds symlinks.
+                            *skipped.lock().unwrap() += 1;
+                            if (is_dir || wanted(&rel, include, exclude)) && !exclude.is_match(&rel)
+                            {
+                                unreadable
+                                    .lock()
+                                    .unwrap()
+                                    .push((rel, ReadError::OutsideRoot));
+                            }
+                            return WalkState::Skip;
+                        }
+                        Err(_) => {
                             *skipped.lock().unwrap() += 1;
                             return WalkState::Skip;
                         }
                     }
                 }
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                // Non-regular files (FIFO, socket, device) are kept: the reader
+                // refuses them without opening them and they are reported.
+                if is_dir {
                     return WalkState::Continue;
                 }
-                let Ok(rel) = path.strip_prefix(root) else {
-                    return WalkState::Continue;
-                };
-                let rel = rel.to_string_lossy().replace('\\', "/");
                 if wanted(&rel, include, exclude) {
                     found.lock().unwrap().push(rel);
                 }
@@ -104,11 +137,34 @@ pub fn discover(
     let before = files.len();
     let charts = chart_dirs(&root, &files);
     files.retain(|f| !is_helm_template(f, &charts));
+    let mut unreadable = unreadable.into_inner().unwrap();
+    unreadable.sort_by(|a, b| a.0.cmp(&b.0));
+    unreadable.dedup_by(|a, b| a.0 == b.0);
     Ok(Discovered {
         helm_templates: before - files.len(),
         files,
         skipped_symlinks: skipped_symlinks.into_inner().unwrap(),
+        unreadable,
     })
+}
+
+/// The path and reason of a walk error worth reporting (permission, I/O);
+/// `None` for loops and entries that vanished or dangle.
+fn walk_error(err: &ignore::Error) -> Option<(PathBuf, ReadError)> {
+    match err {
+        ignore::Error::WithPath { path, err } => {
+            let io = err.io_error()?;
+            match ReadError::from(std::io::Error::new(io.kind(), io.to_string())) {
+                ReadError::NotFound => None,
+                error => Some((path.clone(), error)),
+            }
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(walk_error),
+        _ => None,
+    }
 }
 
 fn wanted(rel: &str, include: &GlobSet, exclude: &GlobSet) -> bool {

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod env;
 pub mod fix;
+pub mod fsread;
 pub mod kustomize;
 pub mod model;
 pub mod repo;
@@ -256,10 +257,15 @@ fn check(args: &CheckArgs) -> u8 {
         }
     };
     let seal_key = match &args.seal_cert {
-        Some(path) => match std::fs::read_to_string(path)
+        Some(path) => match fsread::read_bounded(path, fsread::DEFAULT_MAX_FILE_SIZE)
             .map_err(|e| e.to_string())
-            .and_then(|pem| seal::public_key_from_pem(&pem))
-        {
+            .and_then(|bytes| {
+                seal::load_certificate(
+                    &bytes,
+                    args.seal_allow_expired,
+                    std::time::SystemTime::now(),
+                )
+            }) {
             Ok(key) => Some(key),
             Err(e) => {
                 eprintln!("error: --seal-cert {}: {e}", path.display());
@@ -313,7 +319,16 @@ fn check(args: &CheckArgs) -> u8 {
     let mut diags = outcome.diagnostics;
 
     if args.fix || args.diff {
-        let planned = fix::plan(&repo, &diags, args.unsafe_fixes);
+        let planned = fix::plan_accepted(
+            &mut repo,
+            &diags,
+            args.unsafe_fixes,
+            &selection,
+            only_files.as_ref(),
+        );
+        for line in fix::dropped_lines(&repo, &planned) {
+            eprintln!("{line}");
+        }
         if args.diff {
             print!("{}", fix::diff(&repo, &planned));
             return if planned.files.is_empty() {
@@ -322,15 +337,26 @@ fn check(args: &CheckArgs) -> u8 {
                 EXIT_FINDINGS
             };
         }
-        if let Err(e) = fix::write(&repo, &planned) {
-            eprintln!("error: cannot write fixes: {e}");
-            return EXIT_USAGE;
+        let written = match fix::write(&repo, &planned) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        for (_, message) in &written.skipped {
+            eprintln!("{message}");
         }
-        if !planned.files.is_empty() {
+        if !written.written.is_empty() {
+            let applied: usize = written
+                .written
+                .iter()
+                .filter_map(|f| planned.applied_by_file.get(f))
+                .sum();
             eprintln!(
                 "fixed {} finding(s) in {} file(s)",
-                planned.applied,
-                planned.files.len()
+                applied,
+                written.written.len()
             );
             // Re-lint what remains.
             let repo = match repo::Repo::load(

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{self, is_kustomization_name};
 use crate::env::{self, EnvInput};
+use crate::fsread::ReadError;
 use crate::model::{Object, Unit};
 use crate::source::{FileKind, Sources};
 use crate::yaml::{self, FileId, SyntaxError};
@@ -208,11 +209,16 @@ impl Repo {
         let discover_ms = t0.elapsed().as_millis();
         let t1 = std::time::Instant::now();
         let root = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
-        let read: Vec<Option<(String, String, FileKind, yaml::ParsedFile)>> = found
+        // Root-only, regular-file, size-bounded reads (fsread); a file not read
+        // is kept as unreadable and reported as `io-error`.
+        let reader = crate::fsread::RootReader::new(&root, config.max_file_size)
+            .map_err(|e| format!("{}: {e}", root.display()))?;
+        type Read = Result<(String, String, FileKind, yaml::ParsedFile), (String, ReadError)>;
+        let read: Vec<Read> = found
             .files
             .par_iter()
             .map(|rel| {
-                let bytes = std::fs::read(root.join(rel)).ok()?;
+                let bytes = reader.read(Path::new(rel)).map_err(|e| (rel.clone(), e))?;
                 let (text, decode_error) = decode(&bytes);
                 let name = rel.rsplit('/').next().unwrap_or(rel);
                 let kind = if is_kustomization_name(name) {
@@ -227,13 +233,23 @@ impl Repo {
                     },
                     None => yaml::ParsedFile::default(),
                 };
-                Some((rel.clone(), text, kind, std::mem::take(&mut parsed)))
+                Ok((rel.clone(), text, kind, std::mem::take(&mut parsed)))
             })
             .collect();
         let mut sources = Sources::new(root.clone());
-        for (rel, text, kind, parsed) in read.into_iter().flatten() {
-            let id = sources.add(rel, text, kind);
-            sources.files[id.0 as usize].parsed = parsed;
+        for entry in read {
+            match entry {
+                Ok((rel, text, kind, parsed)) => {
+                    let id = sources.add(rel, text, kind);
+                    sources.files[id.0 as usize].parsed = parsed;
+                }
+                Err((rel, error)) => {
+                    sources.add_unreadable(rel, error);
+                }
+            }
+        }
+        for (rel, error) in found.unreadable {
+            sources.add_unreadable(rel, error);
         }
         // Parse in parallel now that every file has its id (spans need it).
         sources.files.par_iter_mut().for_each(|f| {
@@ -250,6 +266,7 @@ impl Repo {
         }
         let parse_ms = t1.elapsed().as_millis();
         let t2 = std::time::Instant::now();
+        let sources_io_errors = sources.io_errors();
         let built = crate::units::build(&sources);
         crate::schema::wiring::add_repo_crds(&schemas, &sources);
         let stats = Stats {
@@ -271,7 +288,11 @@ impl Repo {
             config,
             cli_env,
             app_namespaces: HashMap::new(),
-            build_diagnostics: built.diagnostics,
+            build_diagnostics: {
+                let mut d = sources_io_errors;
+                d.extend(built.diagnostics);
+                d
+            },
             patch_files: built.patch_files,
             schemas,
             stats,

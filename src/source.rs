@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::Diagnostic;
+use crate::fsread::ReadError;
 use crate::yaml::{FileId, LineCol, LineIndex, ParsedFile, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +15,9 @@ pub enum FileKind {
     Kustomization,
     /// The `.ftlint.yaml` config (only its text; it is not linted).
     Config,
+    /// A file or directory that could not be read (`read_error` says why):
+    /// it has no text and is reported as `io-error`.
+    Unreadable,
 }
 
 pub struct SourceFile {
@@ -23,6 +28,8 @@ pub struct SourceFile {
     pub text: String,
     pub kind: FileKind,
     pub parsed: ParsedFile,
+    /// Why the file was not read (kind [`FileKind::Unreadable`]).
+    pub read_error: Option<ReadError>,
     line_index: std::sync::OnceLock<LineIndex>,
 }
 
@@ -35,6 +42,7 @@ impl SourceFile {
             text,
             kind,
             parsed: ParsedFile::default(),
+            read_error: None,
             line_index: std::sync::OnceLock::new(),
         }
     }
@@ -85,6 +93,35 @@ impl Sources {
         id
     }
 
+    /// Record a file or directory that could not be read; it is reported as
+    /// `io-error` by [`Sources::io_errors`].
+    pub fn add_unreadable(&mut self, path: String, error: ReadError) -> FileId {
+        let id = self.add(path, String::new(), FileKind::Unreadable);
+        let file = &mut self.files[id.0 as usize];
+        file.kind = FileKind::Unreadable;
+        file.text.clear();
+        file.parsed = ParsedFile::default();
+        file.read_error = Some(error);
+        id
+    }
+
+    /// One `io-error` finding per unreadable file or directory (SPEC §5).
+    pub fn io_errors(&self) -> Vec<Diagnostic> {
+        self.files
+            .iter()
+            .filter_map(|f| {
+                let error = f.read_error.as_ref()?;
+                let mut d = Diagnostic::new(
+                    Span::new(f.id, 0, 0),
+                    format!("`{}` was not read: {error}", f.path),
+                )
+                .with_help(io_error_help(error));
+                d.rule = IO_ERROR;
+                Some(d)
+            })
+            .collect()
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
@@ -106,6 +143,19 @@ impl Sources {
     pub fn relative(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
         normalize(&rel.to_string_lossy().replace('\\', "/"))
+    }
+}
+
+/// The rule id of read failures.
+pub const IO_ERROR: &str = "io-error";
+
+fn io_error_help(error: &ReadError) -> &'static str {
+    match error {
+        ReadError::OutsideRoot => "ftlint reads only inside the repository root, as `kustomize build` and Argo CD do; move the file into the repository",
+        ReadError::NotRegular { .. } => "only regular files are read; replace it by a regular file or exclude it (`exclude:` in .ftlint.yaml)",
+        ReadError::TooLarge { .. } => "raise `maxFileSize` in .ftlint.yaml, or exclude the file",
+        ReadError::PermissionDenied => "make it readable by the user running ftlint, or exclude it",
+        ReadError::NotFound | ReadError::Other(_) => "check the file and run again",
     }
 }
 

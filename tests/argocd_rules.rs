@@ -1,84 +1,11 @@
-//! Argo CD rules: one `bad` and one `good` fixture repository per rule
-//! (`tests/fixtures/<id>/{bad,good}`), short output snapshotted; plus the
-//! fixes, the secondary locations and the git-remote detection.
+//! Argo CD rules beyond the fixture harness (`tests/fixtures.rs`): what the
+//! findings say and where they point, ApplicationSet expansion, and the
+//! git-remote detection.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use ftlint::config::{self, Config};
+use common::{fixture, lint, load, short};
 use ftlint::diagnostic::Diagnostic;
-use ftlint::engine::{self, Selection};
-use ftlint::repo::Repo;
-use ftlint::report::{self, Format};
-
-const RULES: &[&str] = &[
-    "hpa-replicas-drift",
-    "sync-wave-order",
-    "sync-wave-invalid",
-    "argocd-path-missing",
-    "argocd-project-missing",
-    "argocd-project-violation",
-    "argocd-default-project",
-    "argocd-namespace-mismatch",
-    "argocd-prod-auto-sync",
-    "argocd-sync-retry",
-    "argocd-cluster-resource-wildcard",
-    "argocd-notifications-ref",
-    "argocd-rbac-default",
-    "argocd-rbac-policy",
-];
-
-fn fixture(id: &str, kind: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(id)
-        .join(kind)
-}
-
-fn load(root: &Path) -> Repo {
-    let known = ftlint::rules::metas();
-    let cfg_path = root.join(".ftlint.yaml");
-    let config = if cfg_path.exists() {
-        Config::load(&cfg_path, &known).unwrap()
-    } else {
-        Config::default()
-    };
-    Repo::load(root, &[root.to_path_buf()], config, None, 1).unwrap()
-}
-
-fn lint(repo: &Repo, id: &str) -> Vec<Diagnostic> {
-    let selection = Selection {
-        select: Some(config::build_globset(&[id.to_string()]).unwrap()),
-        ignore: None,
-    };
-    engine::lint(repo, &selection, None).diagnostics
-}
-
-fn short(repo: &Repo, diags: &[Diagnostic]) -> String {
-    let summary = report::Summary::new(repo, diags, 0);
-    let opts = report::Options {
-        color: false,
-        timing: false,
-    };
-    report::render(Format::Short, repo, diags, &summary, &opts)
-}
-
-#[test]
-fn every_rule_has_fixtures_that_fire_and_stay_quiet() {
-    for id in RULES {
-        let bad = load(&fixture(id, "bad"));
-        let diags = lint(&bad, id);
-        assert!(!diags.is_empty(), "{id}: bad fixture produced nothing");
-        assert!(diags.iter().all(|d| d.rule == *id));
-        insta::assert_snapshot!(format!("{id}__bad"), short(&bad, &diags));
-        let good = load(&fixture(id, "good"));
-        let diags = lint(&good, id);
-        assert!(
-            diags.is_empty(),
-            "{id}: good fixture produced:\n{}",
-            short(&good, &diags)
-        );
-    }
-}
 
 fn related_labels(d: &Diagnostic) -> Vec<&str> {
     d.related.iter().map(|r| r.message.as_str()).collect()
@@ -120,53 +47,6 @@ fn hpa_drift_names_application_and_hpa() {
         .find(|d| d.message.contains("Deployment worker "))
         .unwrap();
     assert!(worker.message.contains("only in the diff"));
-}
-
-/// Copy a fixture to a temporary directory (fixes are written there).
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_tree(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// Apply the fixes of `id` on a copy of its bad fixture; snapshot the edited
-/// files; check that the rule is then quiet and a second round changes nothing.
-fn fix_round_trip(id: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture(id, "bad"), dir.path());
-    let repo = load(dir.path());
-    let diags = lint(&repo, id);
-    let planned = ftlint::fix::plan(&repo, &diags, false);
-    assert!(!planned.files.is_empty(), "{id}: no fix");
-    let mut shown = String::new();
-    for (file, text) in &planned.files {
-        shown.push_str(&format!("=== {}\n{text}", repo.sources.path(*file)));
-    }
-    insta::assert_snapshot!(format!("{id}__fixed"), shown);
-    ftlint::fix::write(&repo, &planned).unwrap();
-    let again = load(dir.path());
-    let left = lint(&again, id);
-    assert!(left.is_empty(), "{id} after fix:\n{}", short(&again, &left));
-    let dup = lint(&again, "duplicate-key");
-    assert!(dup.is_empty(), "fix duplicated a key");
-    assert!(ftlint::fix::plan(&again, &left, false).files.is_empty());
-}
-
-#[test]
-fn hpa_drift_fix_adds_entries_and_respect_option() {
-    fix_round_trip("hpa-replicas-drift");
-}
-
-#[test]
-fn sync_retry_fix_adds_retry() {
-    fix_round_trip("argocd-sync-retry");
 }
 
 #[test]

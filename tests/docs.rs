@@ -1,7 +1,8 @@
 //! Every place a rule is described agrees with its one declaration
 //! (`RuleMeta`): `ftlint rules`, `ftlint rule ID`, SARIF rule metadata and the
-//! README rule table. The README table is generated; when it is stale,
-//! regenerate it with `FTLINT_UPDATE_README=1 cargo test --test docs`.
+//! README rule table. The README table and `docs/ftlint-config.schema.json`
+//! are generated; when they are stale, regenerate them with
+//! `FTLINT_UPDATE_README=1 cargo test --test docs`.
 
 use std::path::Path;
 use std::process::Command;
@@ -173,5 +174,61 @@ fn every_doc_page_is_a_registered_rule() {
             rules::find(id).is_some(),
             "rules/{name} documents no registered rule"
         );
+    }
+}
+
+fn config_schema_text() -> String {
+    let schema = ftlint::rules::options::config_schema(&metas());
+    serde_json::to_string_pretty(&schema).unwrap() + "\n"
+}
+
+#[test]
+fn committed_config_schema_is_generated_from_the_declarations() {
+    let path = root().join("docs/ftlint-config.schema.json");
+    let expected = config_schema_text();
+    if std::fs::read_to_string(&path).ok().as_deref() == Some(expected.as_str()) {
+        return;
+    }
+    if std::env::var_os("FTLINT_UPDATE_README").is_some() {
+        std::fs::write(&path, expected).unwrap();
+        return;
+    }
+    panic!(
+        "docs/ftlint-config.schema.json is stale; regenerate it with \
+         `FTLINT_UPDATE_README=1 cargo test --test docs`"
+    );
+}
+
+fn yaml_as_json(text: &str) -> serde_json::Value {
+    let parsed = ftlint::yaml::parse(text, ftlint::yaml::FileId(0));
+    assert!(parsed.error.is_none(), "{:?}", parsed.error);
+    parsed.documents[0].root.to_json()
+}
+
+#[test]
+fn config_schema_accepts_real_configs_and_rejects_bad_options() {
+    let schema: serde_json::Value = serde_json::from_str(&config_schema_text()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON schema");
+    let example =
+        std::fs::read_to_string(root().join("examples/flash-tickets-gitops/.ftlint.yaml")).unwrap();
+    for (name, text) in [
+        ("example", example.as_str()),
+        ("starter", ftlint::config::STARTER),
+    ] {
+        let config = yaml_as_json(text);
+        let errors: Vec<String> = validator
+            .iter_errors(&config)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{name} config: {errors:?}");
+    }
+    for bad in [
+        "rules:\n  image-registry:\n    options: {alowed: [\"x\"]}\n",
+        "rules:\n  image-registry:\n    options: {allowed: \"x\"}\n",
+        "rules:\n  duplicate-key:\n    options: {strict: true}\n",
+        "rules:\n  no-such-rule: off\n",
+        "rules:\n  duplicate-key: loud\n",
+    ] {
+        assert!(!validator.is_valid(&yaml_as_json(bad)), "accepted:\n{bad}");
     }
 }

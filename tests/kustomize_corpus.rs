@@ -14,11 +14,6 @@ use rayon::prelude::*;
 
 fn corpus() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let p = if p.is_dir() {
-        p
-    } else {
-        PathBuf::from("/work/shared/corpus")
-    };
     p.is_dir().then_some(p)
 }
 
@@ -204,14 +199,20 @@ fn one_dir() {
     for (i, w) in want.iter().enumerate() {
         let g = got.get(i);
         if g != Some(w) {
-            std::fs::write("/tmp/want.json", serde_json::to_string_pretty(w).unwrap()).unwrap();
+            let tmp = std::env::temp_dir();
+            let (want_path, got_path) = (tmp.join("want.json"), tmp.join("got.json"));
+            std::fs::write(&want_path, serde_json::to_string_pretty(w).unwrap()).unwrap();
             std::fs::write(
-                "/tmp/got.json",
+                &got_path,
                 g.map(|g| serde_json::to_string_pretty(g).unwrap())
                     .unwrap_or_default(),
             )
             .unwrap();
-            eprintln!("first difference at object {i}; see /tmp/want.json /tmp/got.json");
+            eprintln!(
+                "first difference at object {i}; see {} {}",
+                want_path.display(),
+                got_path.display()
+            );
             break;
         }
     }

@@ -5,26 +5,12 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+use common::{ftlint, scratch_repo as repo};
+
 const RULES: &str = "schema,unknown-kind,deprecated-api,duplicate-resource";
-
-fn ftlint() -> Command {
-    let mut cmd = Command::cargo_bin("ftlint").unwrap();
-    cmd.env("FTLINT_NO_TIMING", "1").env("NO_COLOR", "1");
-    cmd
-}
-
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (rel, text) in files {
-        let path = dir.path().join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
 
 /// Short-format output of the schema rules on `dir`, plus extra args.
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {

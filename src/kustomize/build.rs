@@ -222,20 +222,6 @@ const KNOWN_FIELDS: &[&str] = &[
     "buildMetadata",
 ];
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 fn str_items(n: Option<&Node>) -> Vec<&Node> {
     n.map(|n| n.items().iter().filter(|i| i.as_str().is_some()).collect())
         .unwrap_or_default()
@@ -393,8 +379,8 @@ impl Ctx<'_> {
             if !KNOWN_FIELDS.contains(&e.key.name.as_str()) {
                 let suggestion = KNOWN_FIELDS
                     .iter()
-                    .min_by_key(|f| edit_distance(f, &e.key.name))
-                    .filter(|f| edit_distance(f, &e.key.name) <= 3);
+                    .min_by_key(|f| crate::suggest::distance(f, &e.key.name))
+                    .filter(|f| crate::suggest::distance(f, &e.key.name) <= 3);
                 let mut d = diag(
                     BUILD,
                     Severity::Error,

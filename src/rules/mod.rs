@@ -99,6 +99,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &pipeline::KUSTOMIZE_PATCH_TARGET_MISSING,
     &pipeline::KUSTOMIZE_DEPRECATED_FIELD,
     &pipeline::KUSTOMIZE_UNREFERENCED_FILE,
+    &pipeline::IO_ERROR,
     // Secrets
     &secrets::no_plaintext_secret::NoPlaintextSecret,
     &secrets::plaintext_credential::PlaintextCredential,

@@ -122,3 +122,86 @@ pub fn check(
         .map_err(|e| err(node.span, format!("rule `{id}`: invalid options: {e}")))?;
     Ok(json)
 }
+
+/// A string or a list of strings (the config accepts both where it reads lists).
+fn strings_schema() -> serde_json::Value {
+    serde_json::json!({"oneOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"type": "string"}}
+    ]})
+}
+
+/// The JSON schema of `rules:` (also under `overrides[].rules`), generated
+/// from the rule declarations: every rule id, its settings and its options.
+pub fn rules_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
+    use serde_json::json;
+    let rules: serde_json::Map<String, serde_json::Value> = metas
+        .iter()
+        .map(|m| {
+            let options = m.options.map(OptionsDecl::json_schema).unwrap_or_else(
+                || json!({"type": "object", "maxProperties": 0, "description": "this rule takes no options"}),
+            );
+            let setting = json!({
+                "description": format!("{} (default: {})", m.summary, m.default_severity()),
+                "oneOf": [
+                    {"type": "boolean"},
+                    {"enum": ["off", "on", "error", "warning", "warn", "info"]},
+                    {"type": "object", "additionalProperties": false, "properties": {
+                        "severity": {"enum": ["off", "error", "warning", "warn", "info"]},
+                        "enabled": {"type": "boolean"},
+                        "environments": strings_schema(),
+                        "options": options,
+                    }}
+                ]
+            });
+            (m.id.to_string(), setting)
+        })
+        .collect();
+    json!({"type": ["object", "null"], "additionalProperties": false, "properties": rules})
+}
+
+/// The JSON schema of `.ftlint.yaml`. The `rules` part is generated from the
+/// declarations; the other keys mirror what the config loader accepts.
+pub fn config_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
+    use serde_json::json;
+    // Keys holding only comments read as empty: maps and lists may be null.
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "definitions": {"rules": rules_schema(metas)},
+        "title": "ftlint configuration (.ftlint.yaml)",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "kubernetesVersion": {"type": ["string", "number"]},
+            "strict": {"type": "boolean"},
+            "include": strings_schema(),
+            "exclude": strings_schema(),
+            "gitops": {"type": ["object", "null"], "additionalProperties": false, "properties": {
+                "repoURLs": strings_schema()
+            }},
+            "environments": {"type": ["object", "null"], "additionalProperties": {
+                "type": "object", "additionalProperties": false, "properties": {
+                    "paths": strings_schema(),
+                    "namespaces": strings_schema()
+                }
+            }},
+            "rules": {"$ref": "#/definitions/rules"},
+            "syncWaves": {"type": ["array", "null"], "items": {
+                "type": "object", "additionalProperties": false, "properties": {
+                    "match": {"type": "object", "additionalProperties": false, "properties": {
+                        "kinds": strings_schema()
+                    }},
+                    "minWave": {"type": "integer"},
+                    "maxWave": {"type": "integer"}
+                }
+            }},
+            "overrides": {"type": ["array", "null"], "items": {
+                "type": "object", "additionalProperties": false, "properties": {
+                    "paths": strings_schema(),
+                    "environments": strings_schema(),
+                    "rules": {"$ref": "#/definitions/rules"}
+                }
+            }}
+        }
+    })
+}

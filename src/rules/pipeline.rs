@@ -58,3 +58,9 @@ pub static KUSTOMIZE_UNREFERENCED_FILE: RuleMeta = RuleMeta::new(
     Scope::Repo,
     "a manifest in a Kustomize directory that no kustomization includes",
 );
+pub static IO_ERROR: RuleMeta = RuleMeta::new(
+    crate::source::IO_ERROR,
+    Error,
+    Scope::File,
+    "a file or directory that cannot be read (permission, not a regular file, over the size limit, outside the root)",
+);

@@ -373,29 +373,13 @@ pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>)
         let d = if c.to_lowercase() == lw {
             0
         } else {
-            levenshtein(&lw, &c.to_lowercase())
+            crate::suggest::distance(&lw, &c.to_lowercase())
         };
         if d <= max && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| c.to_owned())
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -418,6 +402,5 @@ mod tests {
             closest("prun", ["prune", "selfHeal"].iter().copied()).as_deref(),
             Some("prune")
         );
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
 }

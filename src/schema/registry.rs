@@ -120,8 +120,9 @@ impl SchemaRegistry {
                 let Some((kind, version)) = stem.rsplit_once('_') else {
                     continue;
                 };
-                let text = std::fs::read_to_string(&p)
-                    .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+                let text =
+                    crate::fsread::read_bounded_text(&p, crate::fsread::DEFAULT_MAX_FILE_SIZE)
+                        .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
                 let mut schema: Value = serde_json::from_str(&text)
                     .map_err(|e| format!("{}: not valid JSON: {e}", p.display()))?;
                 normalize::normalize_crd_schema(&mut schema);

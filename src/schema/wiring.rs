@@ -40,7 +40,7 @@ pub fn add_repo_crds(reg: &SchemaRegistry, sources: &Sources) -> usize {
 
 /// `--crd FILE`: every CustomResourceDefinition document in the file (YAML or JSON).
 pub fn add_crd_file(reg: &SchemaRegistry, path: &Path) -> Result<usize, String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::fsread::read_bounded_text(path, crate::fsread::DEFAULT_MAX_FILE_SIZE)
         .map_err(|e| format!("--crd {}: cannot read: {e}", path.display()))?;
     let parsed = crate::yaml::parse(&text, crate::yaml::FileId(u32::MAX));
     if let Some(err) = &parsed.error {

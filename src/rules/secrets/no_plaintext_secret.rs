@@ -1,9 +1,8 @@
 use base64::Engine;
 
 use super::{is_placeholder, is_reference};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
-use crate::repo::Repo;
 use crate::rules::{ObjectCx, Rule, RuleMeta, Scope};
 use crate::source::FileKind;
 use crate::yaml::Node;
@@ -31,46 +30,6 @@ static META: RuleMeta = RuleMeta::new(
 .fix(crate::rules::FixAvailability::Sometimes(
     crate::diagnostic::Applicability::Safe,
 ));
-
-/// With `--seal-cert`: replace the Secret's document by a kubeseal-compatible
-/// SealedSecret. Only for a Secret written as a plain document whose name and
-/// namespace are final (not set by Kustomize), since the seal binds both.
-fn seal_fix(repo: &Repo, o: &Object) -> Option<Fix> {
-    let key = repo.seal_key.as_ref()?;
-    let doc = repo.sources.get(o.file).parsed.documents.get(o.doc_index)?;
-    let written = &doc.root;
-    let namespace = o.namespace.as_deref()?;
-    if written.str_at(&["metadata", "name"]) != Some(o.name.as_str())
-        || written.str_at(&["metadata", "namespace"]) != Some(namespace)
-    {
-        return None;
-    }
-    let mut data: Vec<(String, Vec<u8>)> = Vec::new();
-    for e in written.get("data").map(Node::entries).unwrap_or(&[]) {
-        let text = e.value.scalar_text()?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .ok()?;
-        data.push((e.key.name.clone(), bytes));
-    }
-    for e in written.get("stringData").map(Node::entries).unwrap_or(&[]) {
-        data.retain(|(k, _)| *k != e.key.name);
-        data.push((e.key.name.clone(), e.value.scalar_text()?.into_bytes()));
-    }
-    let text = &repo.sources.get(o.file).text;
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let ty = written.str_at(&["type"]);
-    let sealed =
-        crate::seal::sealed_secret_yaml(key, namespace, &o.name, ty, &data, newline).ok()?;
-    Some(Fix {
-        message: format!("seal Secret `{}` into a SealedSecret", o.name),
-        applicability: Applicability::Safe,
-        edits: vec![Edit {
-            span: written.span,
-            replacement: sealed,
-        }],
-    })
-}
 
 /// Key names that say what a value identifies, not what it unlocks: a Secret
 /// holding only these (with its password left empty) exposes nothing.
@@ -208,7 +167,7 @@ impl Rule for NoPlaintextSecret {
             )
             .with_related(o.anchor_span(), "Secret defined here")
             .with_help("encrypt it as a SealedSecret (kubeseal, or `ftlint --fix --seal-cert CERT`) or fetch it with an ExternalSecret, and rotate the values: they are in the git history");
-        if let Some(fix) = seal_fix(cx.repo, o) {
+        if let Some(fix) = crate::seal::seal_fix(cx.repo, o) {
             diag = diag.with_fix(fix);
         }
         out.push(diag);
