@@ -142,11 +142,10 @@ impl Stats {
 }
 
 /// Directories holding a `Chart.yaml` among the discovered files.
-fn helm_charts(root: &Path, files: &[String]) -> usize {
+fn helm_charts(files: &[String]) -> usize {
     files
         .iter()
         .filter(|f| *f == "Chart.yaml" || f.ends_with("/Chart.yaml"))
-        .filter(|f| root.join(f).is_file())
         .count()
 }
 
@@ -272,7 +271,7 @@ impl Repo {
         let stats = Stats {
             files: sources.files.len(),
             documents: sources.files.iter().map(|f| f.parsed.documents.len()).sum(),
-            helm_charts: helm_charts(&root, &found.files),
+            helm_charts: helm_charts(&found.files),
             helm_templates: found.helm_templates,
             go_templates,
             skipped_symlinks: found.skipped_symlinks,
