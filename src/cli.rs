@@ -1,4 +1,4 @@
-//! Command-line definitions only (SPEC §1).
+//! Command-line definitions only.
 
 use std::path::PathBuf;
 
@@ -30,6 +30,13 @@ pub enum Command {
     Rules,
     /// Print a rule's documentation
     Rule { id: String },
+    /// Print a shell completion script (e.g. `ftlint completions bash > /etc/bash_completion.d/ftlint`)
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff) on stdout (e.g. `ftlint man > ftlint.1`)
+    Man,
     /// Write a commented starter .ftlint.yaml
     Init {
         /// Directory to write it in
@@ -39,6 +46,14 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -60,7 +75,7 @@ pub enum ColorChoice {
 pub struct CheckArgs {
     /// Files or directories to lint (default: the current directory)
     pub paths: Vec<PathBuf>,
-    /// Output format (default: human)
+    /// Output format (default: human; `concise`: one line per finding, grouped by file)
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Config file (default: nearest .ftlint.yaml upward from the first path)
@@ -123,4 +138,13 @@ pub struct CheckArgs {
     /// Print files, documents, objects, units and time per phase to stderr
     #[arg(long)]
     pub stats: bool,
+    /// Print a count per rule (and how many are fixable) instead of each finding
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print findings only, no summary; `-qq`: print nothing, exit code only
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub quiet: u8,
+    /// List the fixes applied (with `--fix`), or available (otherwise)
+    #[arg(long)]
+    pub show_fixes: bool,
 }

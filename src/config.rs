@@ -71,6 +71,8 @@ pub struct WavePolicy {
 #[derive(Debug, Clone)]
 pub struct Override {
     pub paths: GlobSet,
+    /// The globs `paths` was built from (re-rooted when a nested config is merged).
+    pub path_patterns: Vec<String>,
     pub environments: Option<Vec<String>>,
     pub rules: BTreeMap<String, RuleSetting>,
 }
@@ -535,12 +537,15 @@ impl Config {
                     for item in items {
                         let mut ov = Override {
                             paths: GlobSet::empty(),
+                            path_patterns: Vec::new(),
                             environments: None,
                             rules: BTreeMap::new(),
                         };
                         for f in r.map(item, "overrides item")? {
                             match f.key.name.as_str() {
-                                "paths" => ov.paths = r.globs(&f.value, "paths")?.1,
+                                "paths" => {
+                                    (ov.path_patterns, ov.paths) = r.globs(&f.value, "paths")?
+                                }
                                 "environments" => {
                                     ov.environments = Some(
                                         r.strings(&f.value, "environments")?
@@ -615,6 +620,148 @@ impl Config {
         }
         s
     }
+}
+
+/// A `.ftlint.yaml` below the project root applies to its subtree, the nearest
+/// one winning: merge them, shallowest first, into the root's config.
+impl Config {
+    /// Merge `sub`, the config of directory `dir` (relative to the root, `/`
+    /// separated). Its rules and overrides apply under `dir` after the root's;
+    /// its environments' paths are re-rooted and tried first; its excludes are
+    /// re-rooted. Settings that cannot vary by subtree are adopted when the root
+    /// leaves them unset; a conflicting value is returned as a warning.
+    pub fn nest(&mut self, dir: &str, sub: Config) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let under = |p: &str| format!("{dir}/{}", p.trim_start_matches("./"));
+        let reroot = |patterns: &[String]| -> (Vec<String>, GlobSet) {
+            let list: Vec<String> = if patterns.is_empty() {
+                vec![format!("{dir}/**")]
+            } else {
+                patterns.iter().map(|p| under(p)).collect()
+            };
+            // Each pattern compiled when the sub-config loaded; prefixing keeps it valid.
+            let set = build_globset(&list).unwrap_or_else(|_| GlobSet::empty());
+            (list, set)
+        };
+        let sub_path = sub
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| format!("{dir}/{FILE_NAME}"));
+        let mut global = |name: &str, same: bool, unset_here: bool| -> bool {
+            if unset_here {
+                return true;
+            }
+            if !same {
+                warnings.push(format!(
+                    "{sub_path}: `{name}` applies to the whole repository and is already set; this value is ignored"
+                ));
+            }
+            false
+        };
+        if let Some(v) = &sub.kubernetes_version {
+            if global(
+                "kubernetesVersion",
+                self.kubernetes_version.as_ref() == Some(v),
+                self.kubernetes_version.is_none(),
+            ) {
+                self.kubernetes_version = Some(v.clone());
+            }
+        }
+        if let Some(v) = sub.strict {
+            if global("strict", self.strict == Some(v), self.strict.is_none()) {
+                self.strict = Some(v);
+            }
+        }
+        if !sub.repo_urls.is_empty()
+            && global(
+                "gitops.repoURLs",
+                self.repo_urls == sub.repo_urls,
+                self.repo_urls.is_empty(),
+            )
+        {
+            self.repo_urls = sub.repo_urls.clone();
+        }
+        let waves_set = |c: &Config| c.sync_waves.iter().any(|w| w.span.is_some());
+        if waves_set(&sub) && global("syncWaves", false, !waves_set(self)) {
+            self.sync_waves = sub.sync_waves.clone();
+        }
+        if sub.include != DEFAULT_INCLUDE {
+            warnings.push(format!(
+                "{sub_path}: `include` applies to the whole repository; set it in the root config (ignored here)"
+            ));
+        }
+        self.exclude.extend(sub.exclude.iter().map(|p| under(p)));
+        let mut envs: Vec<EnvDef> = sub
+            .environments
+            .into_iter()
+            .map(|mut e| {
+                if !e.paths.is_empty() {
+                    (e.paths, e.path_set) = reroot(&e.paths);
+                }
+                e
+            })
+            .collect();
+        envs.append(&mut self.environments);
+        self.environments = envs;
+        let (path_patterns, paths) = reroot(&[]);
+        self.overrides.push(Override {
+            paths,
+            path_patterns,
+            environments: None,
+            rules: sub.rules,
+        });
+        for mut ov in sub.overrides {
+            (ov.path_patterns, ov.paths) = reroot(&ov.path_patterns);
+            self.overrides.push(ov);
+        }
+        warnings
+    }
+
+    /// Environment names this config knows: the usual three and every one it names.
+    pub fn known_environments(&self) -> Vec<String> {
+        let mut names: Vec<String> = ["prod", "staging", "dev"].map(String::from).to_vec();
+        let settings = self
+            .rules
+            .values()
+            .chain(self.overrides.iter().flat_map(|o| o.rules.values()));
+        let named = self
+            .environments
+            .iter()
+            .map(|e| e.name.clone())
+            .chain(settings.flat_map(|s| s.environments.clone().unwrap_or_default()))
+            .chain(
+                self.overrides
+                    .iter()
+                    .flat_map(|o| o.environments.clone().unwrap_or_default()),
+            );
+        for n in named {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        names
+    }
+}
+
+/// Directories below `root` (relative, `/` separated, shallowest first) that
+/// hold a `.ftlint.yaml`; hidden and git-ignored directories are not searched.
+pub fn nested_configs(root: &Path) -> Vec<String> {
+    let mut found: Vec<String> = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_dir()) && e.depth() > 0)
+        .filter(|e| e.path().join(FILE_NAME).is_file())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .ok()
+                .map(|r| r.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    found.sort_by_key(|d| (d.matches('/').count(), d.clone()));
+    found
 }
 
 pub const STARTER: &str = r#"# ftlint configuration. Every key is optional; see `ftlint rules` for rule ids.

@@ -188,7 +188,9 @@ fn configure(repo: &Repo, selection: &Selection, mut d: Diagnostic) -> Option<Di
     let setting = repo
         .config
         .rule_setting(d.rule, path, d.context.env.as_deref());
-    if setting.enabled == Some(false)
+    // A rule off by default runs when an override enables it somewhere; elsewhere it stays off.
+    let default_on = rules::find(d.rule).is_none_or(|r| r.meta().enabled);
+    if !setting.enabled.unwrap_or(default_on)
         && (!selection.explicitly_selected(d.rule)
             || repo
                 .config
@@ -310,6 +312,25 @@ pub fn lint(repo: &Repo, selection: &Selection, only_files: Option<&BTreeSet<Str
             .line;
         !suppress::apply(d, line, &mut sups)
     });
+    if selection.runs(repo, &rules::pipeline::INVALID_SUPPRESSION) {
+        for s in &sups {
+            for (name, hint) in suppress::unknown_rules(s) {
+                let hint = hint
+                    .map(|h| format!(" (did you mean `{h}`?)"))
+                    .unwrap_or_default();
+                let mut d = Diagnostic::new(
+                    s.span,
+                    format!("suppression names `{name}`, which is not a rule{hint}"),
+                )
+                .with_help("`ftlint rules` lists the rule ids");
+                d.rule = rules::pipeline::INVALID_SUPPRESSION.id;
+                d.severity = rules::pipeline::INVALID_SUPPRESSION.severity;
+                if let Some(d) = configure(repo, selection, d) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
     if selection.runs(repo, &rules::pipeline::UNUSED_SUPPRESSION) {
         // A suppression can only be judged unused when the rules it names ran.
         let ran = |name: &str| {

@@ -298,10 +298,10 @@ impl Repo {
             seal_key: None,
             argocd: std::sync::OnceLock::new(),
         };
-        repo.app_namespaces = crate::argocd::application_namespaces(&repo);
+        repo.app_namespaces = repo.argocd().application_namespaces();
         // What Argo CD Applications deploy becomes units too; the Argo CD
         // model is then rebuilt so it names those units.
-        let deployed = deployed_paths(crate::argocd::model(&repo));
+        let deployed = deployed_paths(repo.argocd());
         if crate::units::add_application_units(
             &repo.sources,
             &mut repo.units,
@@ -310,7 +310,7 @@ impl Repo {
             &deployed,
         ) {
             repo.argocd = std::sync::OnceLock::new();
-            repo.app_namespaces = crate::argocd::application_namespaces(&repo);
+            repo.app_namespaces = repo.argocd().application_namespaces();
         }
         let templates = crate::units::pod_template_paths(&repo.sources);
         crate::units::attach_pod_templates(&mut repo.units, &templates);
@@ -318,6 +318,19 @@ impl Repo {
         repo.stats.units = repo.units.len();
         repo.stats.render_ms = t2.elapsed().as_millis();
         Ok(repo)
+    }
+
+    /// The Argo CD model (Applications, AppProjects, ...), built on first use.
+    pub fn argocd(&self) -> &crate::argocd::Model {
+        self.argocd.get_or_init(|| {
+            crate::argocd::Model::build(&crate::argocd::Input {
+                sources: &self.sources,
+                units: &self.units,
+                config: &self.config,
+                cli_env: self.cli_env.as_deref(),
+                patch_files: &self.patch_files,
+            })
+        })
     }
 
     /// The environment an object of a unit resolves to (SPEC §3).

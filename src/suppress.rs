@@ -1,4 +1,4 @@
-//! Suppressions (SPEC §4): `# ftlint-ignore:` comments, `# ftlint-ignore-file:`
+//! Suppressions: `# ftlint-ignore:` comments, `# ftlint-ignore-file:`
 //! in a file's first comment block, and the `ftlint.io/ignore` annotation.
 
 use crate::diagnostic::Diagnostic;
@@ -129,4 +129,25 @@ pub fn apply(diag: &Diagnostic, line: usize, sups: &mut [Suppression]) -> bool {
         }
     }
     hit
+}
+
+/// The rule names of a suppression that name no rule (a glob that matches
+/// none counts too), each with a "did you mean".
+pub fn unknown_rules(s: &Suppression) -> Vec<(String, Option<&'static str>)> {
+    let known: Vec<&'static str> = crate::rules::all_ids().collect();
+    s.rules
+        .iter()
+        .filter(|r| {
+            r.as_str() != "all"
+                && !known
+                    .iter()
+                    .any(|id| *id == r.as_str() || crate::env::wildcard_match(r, id))
+        })
+        .map(|r| {
+            (
+                r.clone(),
+                crate::suggest::did_you_mean(r, known.iter().copied()),
+            )
+        })
+        .collect()
 }

@@ -49,14 +49,18 @@ fn is_component(sources: &Sources, dir: &str) -> bool {
 
 fn kustomize_unit(sources: &Sources, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> Unit {
     let r = kustomize::render(sources, dir);
-    diagnostics.extend(r.diagnostics.into_iter().map(|mut d| {
-        if d.context.units.is_empty() {
-            d.context
-                .units
-                .push(if dir.is_empty() { "." } else { dir }.to_string());
-        }
-        d
-    }));
+    diagnostics.extend(
+        crate::rules::kustomize::findings(&r.events)
+            .into_iter()
+            .map(|mut d| {
+                if d.context.units.is_empty() {
+                    d.context
+                        .units
+                        .push(if dir.is_empty() { "." } else { dir }.to_string());
+                }
+                d
+            }),
+    );
     Unit {
         id: dir.to_string(),
         kind: UnitKind::Kustomize,
@@ -75,8 +79,10 @@ pub fn build(sources: &Sources) -> Built {
     let mut referenced_dirs = BTreeSet::new();
     let mut used_files: BTreeSet<String> = BTreeSet::new();
     let mut patch_paths: BTreeSet<String> = BTreeSet::new();
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for dir in &kdirs {
         let refs = kustomize::references(sources, dir);
+        edges.insert(dir.clone(), refs.kustomization_dirs.clone());
         referenced_dirs.extend(refs.kustomization_dirs);
         used_files.extend(refs.resource_files);
         patch_paths.extend(refs.patch_files);
@@ -86,9 +92,17 @@ pub fn build(sources: &Sources) -> Built {
     // rendered in parallel. A Component is a mixin for whoever includes it
     // (its patches target their resources), so it is never a unit itself; the
     // manifests of one that nothing includes are linted as plain files.
-    let (components, roots): (Vec<&String>, Vec<&String>) = kdirs
+    let unreferenced: Vec<String> = kdirs
         .iter()
         .filter(|d| !referenced_dirs.contains(*d))
+        .cloned()
+        .collect();
+    // Directories only reachable through an inclusion cycle are rendered too
+    // (kustomize-build reports the cycle; their objects are still linted).
+    let in_cycles = kustomize::cycle_roots(&edges, &unreferenced);
+    let (components, roots): (Vec<&String>, Vec<&String>) = unreferenced
+        .iter()
+        .chain(in_cycles.iter())
         .partition(|d| is_component(sources, d));
     for dir in components {
         for f in kustomize::references(sources, dir).resource_files {
@@ -110,7 +124,7 @@ pub fn build(sources: &Sources) -> Built {
     }
     // A file a generator reads is referenced, whatever kind it looks like.
     diagnostics.extend(
-        kustomize::unreferenced_files(sources, &kdirs)
+        crate::rules::kustomize::findings(&kustomize::unreferenced_files(sources, &kdirs))
             .into_iter()
             .filter(|d| {
                 !recognized

@@ -276,7 +276,7 @@ fn sarif_columns_are_utf16() {
 }
 
 #[test]
-fn junit_has_a_testcase_per_file() {
+fn junit_has_a_testsuite_per_file() {
     let dir = repo(&[("bad.yaml", "a: [\n"), ("cm.yaml", CLEAN_CM)]);
     ftlint()
         .arg(dir.path())
@@ -284,7 +284,7 @@ fn junit_has_a_testcase_per_file() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "<testcase classname=\"ftlint\" name=\"cm.yaml\"/>",
+            "<testcase classname=\"cm.yaml\" name=\"cm.yaml\"/>",
         ))
         .stdout(predicate::str::contains("<failure type=\"yaml-syntax\""));
 }

@@ -1,25 +1,47 @@
 //! Every output format on the bundled example repository, as insta snapshots.
+//!
+//! The example is copied out of this repository first, so that it is its own
+//! repository root (inside this checkout, paths would start with `examples/`).
+
+use std::path::Path;
 
 use assert_cmd::Command;
 
 const EXAMPLE: &str = "examples/flash-tickets-gitops";
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 fn run(format: &str) -> (i32, String) {
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE),
+        copy.path(),
+    );
     let out = Command::cargo_bin("ftlint")
         .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(copy.path())
         .env("FTLINT_NO_TIMING", "1")
         .env("NO_COLOR", "1")
-        .args(["check", EXAMPLE, "--format", format])
+        .args(["check", ".", "--format", format])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    // Wall-clock time is the only non-deterministic field.
-    let re = regex::Regex::new(r#""elapsed_ms": \d+"#).unwrap();
-    (
-        out.status.code().unwrap(),
-        re.replace_all(&text, r#""elapsed_ms": 0"#).into_owned(),
-    )
+    // Wall-clock time and the copy's location are the only varying fields.
+    let elapsed = regex::Regex::new(r#""elapsed_ms": \d+"#).unwrap();
+    let base = regex::Regex::new(r#""uri": "file:///[^"]*""#).unwrap();
+    let text = elapsed.replace_all(&text, r#""elapsed_ms": 0"#);
+    let text = base.replace_all(&text, r#""uri": "file:///REPO/""#);
+    (out.status.code().unwrap(), text.into_owned())
 }
 
 #[test]
@@ -92,6 +114,13 @@ fn github() {
     for line in text.lines() {
         assert!(re.is_match(line), "{line}");
     }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn concise() {
+    let (code, text) = run("concise");
+    assert_eq!(code, 1);
     insta::assert_snapshot!(text);
 }
 

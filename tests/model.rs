@@ -201,20 +201,3 @@ fn helm_charts_are_counted_not_checked() {
         ]
     );
 }
-
-#[test]
-fn helm_only_repo_summary_says_what_was_not_checked() {
-    let out = assert_cmd::Command::cargo_bin("ftlint")
-        .unwrap()
-        .env("FTLINT_NO_TIMING", "1")
-        .env("NO_COLOR", "1")
-        .args(["check", "--format", "human"])
-        .arg(case("helm-only"))
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
-    insta::assert_snapshot!(text);
-}

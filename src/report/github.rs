@@ -1,6 +1,5 @@
-use super::{path, region};
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::repo::Repo;
 
 /// Workflow commands escape `%`, CR and LF in data; properties also `:` and `,`.
 fn escape_data(s: &str) -> String {
@@ -13,11 +12,12 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=rule::message`
-pub fn render(repo: &Repo, diags: &[Diagnostic]) -> String {
+/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=rule::message`,
+/// paths relative to the repository root as GitHub resolves them.
+pub fn render(cx: &Cx, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
-        let r = region(repo, d.span);
+        let r = cx.region(d.span);
         let level = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -29,7 +29,7 @@ pub fn render(repo: &Repo, diags: &[Diagnostic]) -> String {
         }
         out.push_str(&format!(
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(path(repo, d.span)),
+            escape_property(&cx.repo_path(d.span)),
             r.start.line,
             r.start.column,
             r.end.line,

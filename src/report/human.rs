@@ -1,6 +1,8 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::{Options, Summary};
+use std::collections::HashMap;
+
+use super::{Cx, Summary};
 use crate::diagnostic::{mask, Diagnostic, Severity};
 use crate::repo::Repo;
 
@@ -30,22 +32,53 @@ fn level(s: Severity) -> Level<'static> {
     }
 }
 
-pub fn render(repo: &Repo, diags: &[Diagnostic], summary: &Summary, opts: &Options) -> String {
+/// A rule repeated this often in one file is shown once, with the rest listed.
+const GROUP_AT: usize = 3;
+
+/// The other findings of `d`'s rule in `d`'s file, when they are to be grouped under it.
+fn repeats<'d>(cx: &Cx, diags: &'d [Diagnostic]) -> HashMap<usize, Vec<&'d Diagnostic>> {
+    let mut by_key: HashMap<(crate::yaml::FileId, &str), Vec<usize>> = HashMap::new();
+    if cx.view.group_repeats {
+        for (i, d) in diags.iter().enumerate() {
+            by_key.entry((d.span.file, d.rule)).or_default().push(i);
+        }
+    }
+    by_key
+        .into_values()
+        .filter(|v| v.len() >= GROUP_AT)
+        .map(|v| (v[0], v[1..].iter().map(|&i| &diags[i]).collect()))
+        .collect()
+}
+
+pub fn render(cx: &Cx, diags: &[Diagnostic], summary: &Summary) -> String {
+    let (repo, opts) = (cx.repo, cx.opts);
+    let groups = repeats(cx, diags);
+    let grouped: std::collections::HashSet<*const Diagnostic> = groups
+        .values()
+        .flatten()
+        .map(|d| *d as *const Diagnostic)
+        .collect();
     let renderer = if opts.color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
     let mut out = String::new();
-    for d in diags {
+    for (i, d) in diags.iter().enumerate() {
+        if grouped.contains(&(d as *const Diagnostic)) {
+            continue;
+        }
         let file = repo.sources.get(d.span.file);
         let masked = masked_source(repo, d);
         let source: &str = masked.as_deref().unwrap_or(&file.text);
+        let shown_path = cx.display_path(d.span);
+        let related_paths: Vec<String> =
+            d.related.iter().map(|r| cx.display_path(r.span)).collect();
         let mut primary = Snippet::source(source)
-            .path(file.path.as_str())
+            .path(shown_path.as_str())
             .annotation(AnnotationKind::Primary.span(d.span.range()).label(""));
         let mut others: Vec<Snippet<'_, annotate_snippets::Annotation<'_>>> = Vec::new();
-        for rel in &d.related {
+        for (rel, rel_path) in d.related.iter().zip(&related_paths) {
             if rel.span.file == d.span.file {
                 primary = primary.annotation(
                     AnnotationKind::Context
@@ -56,7 +89,7 @@ pub fn render(repo: &Repo, diags: &[Diagnostic], summary: &Summary, opts: &Optio
                 let f = repo.sources.get(rel.span.file);
                 others.push(
                     Snippet::source(f.text.as_str())
-                        .path(f.path.as_str())
+                        .path(rel_path.as_str())
                         .annotation(
                             AnnotationKind::Context
                                 .span(rel.span.range())
@@ -65,10 +98,13 @@ pub fn render(repo: &Repo, diags: &[Diagnostic], summary: &Summary, opts: &Optio
                 );
             }
         }
-        let title = format!("{}[{}]: {}", d.severity.as_str(), d.rule, d.message);
-        let _ = title;
+        let title = if cx.marker(d).is_empty() {
+            d.message.clone()
+        } else {
+            format!("[*] {}", d.message)
+        };
         let mut group = level(d.severity)
-            .primary_title(d.message.as_str())
+            .primary_title(title.as_str())
             .id(d.rule)
             .element(primary);
         for s in others {
@@ -91,9 +127,30 @@ pub fn render(repo: &Repo, diags: &[Diagnostic], summary: &Summary, opts: &Optio
         if !note.is_empty() {
             group = group.element(Level::NOTE.message(note.as_str()));
         }
+        let more = groups.get(&i).map(|rest| {
+            let mut text = format!("{} more `{}` in this file:", rest.len(), d.rule);
+            for r in rest {
+                let at = cx.region(r.span).start;
+                text.push_str(&format!(
+                    "\n{}:{}:{}: {}{}",
+                    shown_path,
+                    at.line,
+                    at.column,
+                    if cx.marker(r).is_empty() { "" } else { "[*] " },
+                    r.message
+                ));
+            }
+            text
+        });
+        if let Some(more) = &more {
+            group = group.element(Level::NOTE.message(more.as_str()));
+        }
         let report: Vec<Group<'_>> = vec![group];
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
+    }
+    if !cx.view.summary_line {
+        return out;
     }
     let files_with = {
         let mut f: Vec<_> = diags.iter().map(|d| d.span.file).collect();

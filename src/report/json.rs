@@ -1,10 +1,9 @@
 use serde_json::{json, Value};
 
-use super::{path, region, Summary};
+use super::{Cx, Summary};
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::repo::Repo;
 
-fn fix_json(repo: &Repo, d: &Diagnostic) -> Value {
+fn fix_json(cx: &Cx, d: &Diagnostic) -> Value {
     let Some(fix) = &d.fix else {
         return Value::Null;
     };
@@ -12,9 +11,9 @@ fn fix_json(repo: &Repo, d: &Diagnostic) -> Value {
         .edits
         .iter()
         .map(|e| {
-            let r = region(repo, e.span);
+            let r = cx.region(e.span);
             json!({
-                "file": path(repo, e.span),
+                "file": cx.repo_path(e.span),
                 "line": r.start.line, "column": r.start.column,
                 "end_line": r.end.line, "end_column": r.end.column,
                 "replacement": e.replacement,
@@ -28,14 +27,14 @@ fn fix_json(repo: &Repo, d: &Diagnostic) -> Value {
     })
 }
 
-pub fn diagnostic_json(repo: &Repo, d: &Diagnostic) -> Value {
-    let r = region(repo, d.span);
+pub fn diagnostic_json(cx: &Cx, d: &Diagnostic) -> Value {
+    let r = cx.region(d.span);
     let related: Vec<Value> = d
         .related
         .iter()
         .map(|rel| {
-            let rr = region(repo, rel.span);
-            json!({"file": path(repo, rel.span), "line": rr.start.line, "column": rr.start.column, "message": rel.message})
+            let rr = cx.region(rel.span);
+            json!({"file": cx.repo_path(rel.span), "line": rr.start.line, "column": rr.start.column, "message": rel.message})
         })
         .collect();
     let unit = match d.context.units.len() {
@@ -47,21 +46,21 @@ pub fn diagnostic_json(repo: &Repo, d: &Diagnostic) -> Value {
         "rule": d.rule,
         "severity": d.severity.as_str(),
         "message": d.message,
-        "file": path(repo, d.span),
+        "file": cx.repo_path(d.span),
         "line": r.start.line, "column": r.start.column,
         "end_line": r.end.line, "end_column": r.end.column,
         "help": d.help,
         "related": related,
         "context": {"unit": unit, "env": d.context.env, "object": d.context.object},
-        "fix": fix_json(repo, d),
+        "fix": fix_json(cx, d),
     })
 }
 
-pub fn render(repo: &Repo, diags: &[Diagnostic], summary: &Summary) -> String {
+pub fn render(cx: &Cx, diags: &[Diagnostic], summary: &Summary) -> String {
     let doc = json!({
         "version": 1,
         "tool": {"name": "ftlint", "version": env!("CARGO_PKG_VERSION")},
-        "diagnostics": diags.iter().map(|d| diagnostic_json(repo, d)).collect::<Vec<_>>(),
+        "diagnostics": diags.iter().map(|d| diagnostic_json(cx, d)).collect::<Vec<_>>(),
         "summary": {
             "files": summary.files, "documents": summary.documents, "objects": summary.objects,
             "units": summary.units, "errors": summary.errors, "warnings": summary.warnings,

@@ -1,19 +1,19 @@
-use super::{path, region};
+use super::Cx;
 use crate::diagnostic::Diagnostic;
-use crate::repo::Repo;
 
 /// `path:line:col: severity[rule-id] message`
-pub fn render(repo: &Repo, diags: &[Diagnostic]) -> String {
+pub fn render(cx: &Cx, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
-        let r = region(repo, d.span);
+        let r = cx.region(d.span);
         out.push_str(&format!(
-            "{}:{}:{}: {}[{}] {}\n",
-            path(repo, d.span),
+            "{}:{}:{}: {}[{}]{} {}\n",
+            cx.display_path(d.span),
             r.start.line,
             r.start.column,
             d.severity.as_str(),
             d.rule,
+            cx.marker(d),
             d.message
         ));
     }

@@ -3,7 +3,7 @@
 //! string where a list belongs is a config error instead of a rule that
 //! silently matches nothing.
 
-use super::meta::{OptionKind, OptionsDecl};
+use super::meta::{OptionKind, OptionsDecl, RuleMeta};
 use crate::suggest::did_you_mean;
 use crate::yaml::{Node, Span, Value};
 
@@ -133,7 +133,7 @@ fn strings_schema() -> serde_json::Value {
 
 /// The JSON schema of `rules:` (also under `overrides[].rules`), generated
 /// from the rule declarations: every rule id, its settings and its options.
-pub fn rules_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
+pub fn rules_schema(metas: &[&RuleMeta]) -> serde_json::Value {
     use serde_json::json;
     let rules: serde_json::Map<String, serde_json::Value> = metas
         .iter()
@@ -162,7 +162,7 @@ pub fn rules_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
 
 /// The JSON schema of `.ftlint.yaml`. The `rules` part is generated from the
 /// declarations; the other keys mirror what the config loader accepts.
-pub fn config_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
+pub fn config_schema(metas: &[&RuleMeta]) -> serde_json::Value {
     use serde_json::json;
     // Keys holding only comments read as empty: maps and lists may be null.
     json!({
@@ -174,6 +174,11 @@ pub fn config_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
         "properties": {
             "kubernetesVersion": {"type": ["string", "number"]},
             "strict": {"type": "boolean"},
+            "maxFileSize": {
+                "type": ["integer", "string"],
+                "minimum": 1,
+                "pattern": "^[0-9]+ ?(B|K|KB|KiB|M|MB|MiB|G|GB|GiB)?$"
+            },
             "include": strings_schema(),
             "exclude": strings_schema(),
             "gitops": {"type": ["object", "null"], "additionalProperties": false, "properties": {
@@ -204,4 +209,85 @@ pub fn config_schema(metas: &[&super::RuleMeta]) -> serde_json::Value {
             }}
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::meta::{parse_as, OptionField};
+    use crate::yaml::{parse, FileId};
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)] // read only through serde here
+    struct Sample {
+        mode: Option<String>,
+        strict: Option<bool>,
+        limit: Option<i64>,
+    }
+
+    static SAMPLE: OptionsDecl = OptionsDecl {
+        fields: &[
+            OptionField {
+                name: "mode",
+                kind: OptionKind::OneOf(&["strict", "lenient"]),
+                doc: "how to judge",
+            },
+            OptionField {
+                name: "strict",
+                kind: OptionKind::Bool,
+                doc: "",
+            },
+            OptionField {
+                name: "limit",
+                kind: OptionKind::Integer,
+                doc: "",
+            },
+        ],
+        parse: parse_as::<Sample>,
+    };
+
+    /// Check `options: <text>`; the error's text at its span, and its message.
+    fn check_text(text: &str) -> Result<serde_json::Value, (String, String)> {
+        let src = format!("options: {text}\n");
+        let parsed = parse(&src, FileId(0));
+        let node = parsed.documents[0].root.get("options").unwrap();
+        check("sample", Some(&SAMPLE), node)
+            .map_err(|e| (src[e.span.range()].to_string(), e.message))
+    }
+
+    #[test]
+    fn accepts_declared_options_of_the_right_type() {
+        let v = check_text("{mode: lenient, strict: true, limit: 3}").unwrap();
+        assert_eq!(v["mode"], "lenient");
+        assert_eq!(check_text("{}").unwrap(), serde_json::Value::Null);
+    }
+
+    #[test]
+    fn unknown_value_of_an_enumerated_option_suggests_the_closest() {
+        let (at, msg) = check_text("{mode: strikt}").unwrap_err();
+        assert_eq!(at, "strikt");
+        assert!(msg.contains("did you mean `strict`?"), "{msg}");
+    }
+
+    #[test]
+    fn wrong_types_point_at_the_value() {
+        let (at, msg) = check_text("{strict: \"yes\"}").unwrap_err();
+        assert_eq!(at, "\"yes\"");
+        assert!(msg.contains("must be true or false, found string"), "{msg}");
+        let (at, _) = check_text("{limit: 1.5}").unwrap_err();
+        assert_eq!(at, "1.5");
+        let (at, msg) = check_text("[mode]").unwrap_err();
+        assert_eq!(at, "[mode]");
+        assert!(msg.contains("`options` must be a mapping"), "{msg}");
+    }
+
+    #[test]
+    fn a_rule_without_options_rejects_any() {
+        let src = "options: {x: 1}\n";
+        let parsed = parse(src, FileId(0));
+        let node = parsed.documents[0].root.get("options").unwrap();
+        let e = check("plain", None, node).unwrap_err();
+        assert_eq!(&src[e.span.range()], "x");
+    }
 }

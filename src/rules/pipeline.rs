@@ -18,6 +18,12 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta::new(
     Scope::File,
     "a suppression comment or annotation that suppressed nothing",
 );
+pub static INVALID_SUPPRESSION: RuleMeta = RuleMeta::new(
+    "invalid-suppression",
+    Error,
+    Scope::File,
+    "a suppression naming a rule that does not exist",
+);
 pub static KUSTOMIZE_BUILD: RuleMeta = RuleMeta::new(
     "kustomize-build",
     Error,

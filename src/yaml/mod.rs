@@ -1,12 +1,17 @@
 //! Spanned YAML: parse text into trees whose every node knows its bytes.
 
+pub mod edit;
+mod fold;
+mod json_stream;
 mod line_index;
 mod node;
 mod parse;
+mod resolve;
 
 pub use line_index::{LineCol, LineIndex};
 pub use node::{Entry, FileId, Key, Node, PathSeg, ScalarStyle, Span, Value};
-pub use parse::{parse, resolve_scalar, Document, DuplicateKey, ParsedFile, SyntaxError};
+pub use parse::{parse, Document, DuplicateKey, ParsedFile, SyntaxError, MAX_DEPTH};
+pub use resolve::resolve_scalar;
 
 #[cfg(test)]
 mod tests;

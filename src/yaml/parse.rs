@@ -1,14 +1,29 @@
-//! Build [`Document`]s from saphyr-parser events, with byte spans on every node.
+//! Build [`Document`]s from libyaml events, with byte spans on every node.
+//!
+//! The event layer is `libyaml-safer`, a port of libyaml, as go-yaml (what
+//! kubectl, Kustomize and Argo CD read YAML with) is: ftlint accepts what they
+//! accept. Its marks are byte offsets into the text it was given.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, Tag};
+use libyaml_safer::{
+    Error as LibyamlError, ErrorKind, Event, EventData, Parser, ScalarStyle as LibyamlStyle,
+};
 
+use super::fold;
+use super::json_stream;
 use super::node::{Entry, FileId, Key, Node, ScalarStyle, Span, Value};
+use super::resolve::resolve_scalar;
 
 /// Alias expansion beyond this many nodes is refused (billion-laughs defence).
 const MAX_EXPANDED_NODES: usize = 2_000_000;
+
+/// Collections nested deeper than this are refused: every later stage walks
+/// trees recursively, and no manifest comes near it (serde_json stops at 128).
+pub const MAX_DEPTH: usize = 1_000;
+
+/// A mapping switches from a linear key search to a hash index past this size.
+const INDEX_FROM: usize = 16;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {
@@ -40,106 +55,115 @@ pub struct ParsedFile {
     pub error: Option<SyntaxError>,
 }
 
-/// Converts saphyr's character indices to byte offsets.
-struct Offsets<'a> {
-    base: usize,
-    /// Byte offset of each char; empty when the text is ASCII.
-    table: Vec<u32>,
-    len: usize,
-    _text: &'a str,
+/// A mapping under construction: entries in order, plus a key index once it is large.
+#[derive(Default)]
+struct MapBuilder {
+    entries: Vec<Entry>,
+    index: HashMap<String, usize>,
+    merges: Vec<Node>,
+    key: Option<Key>,
 }
 
-impl<'a> Offsets<'a> {
-    fn new(text: &'a str, base: usize) -> Self {
-        let table = if text.is_ascii() {
-            Vec::new()
+impl MapBuilder {
+    fn position(&self, name: &str) -> Option<usize> {
+        if self.entries.len() < INDEX_FROM {
+            self.entries.iter().position(|e| e.key.name == name)
         } else {
-            let mut t: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
-            t.push(text.len() as u32);
-            t
-        };
-        Offsets {
-            base,
-            table,
-            len: text.len(),
-            _text: text,
+            self.index.get(name).copied()
         }
     }
 
-    fn byte(&self, char_index: usize) -> usize {
-        let local = if self.table.is_empty() {
-            char_index.min(self.len)
-        } else {
-            *self
-                .table
-                .get(char_index)
-                .unwrap_or(self.table.last().unwrap_or(&0)) as usize
-        };
-        self.base + local
+    fn push(&mut self, entry: Entry) {
+        self.entries.push(entry);
+        let n = self.entries.len();
+        if n == INDEX_FROM {
+            self.index = (self.entries.iter().enumerate())
+                .map(|(i, e)| (e.key.name.clone(), i))
+                .collect();
+        } else if n > INDEX_FROM {
+            self.index
+                .insert(self.entries[n - 1].key.name.clone(), n - 1);
+        }
     }
 }
 
 enum Frame {
-    Seq {
-        items: Vec<Node>,
-        start: usize,
-        anchor: usize,
-        tag: Option<Box<str>>,
-    },
-    Map {
-        entries: Vec<Entry>,
-        merges: Vec<Node>,
-        key: Option<Key>,
-        start: usize,
-        anchor: usize,
-        tag: Option<Box<str>>,
-    },
+    Seq(Vec<Node>),
+    Map(MapBuilder),
+}
+
+struct Open {
+    frame: Frame,
+    start: usize,
+    flow: bool,
+    anchor: Option<String>,
+    tag: Option<Box<str>>,
+}
+
+/// An anchored node with what an alias to it costs: its node count and height.
+struct Anchored {
+    node: Node,
+    weight: usize,
+    height: usize,
 }
 
 struct Builder {
     file: FileId,
-    stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    stack: Vec<Open>,
+    anchors: HashMap<String, Anchored>,
     expanded: usize,
     duplicates: Vec<DuplicateKey>,
     root: Option<Node>,
 }
 
 impl Builder {
+    fn new(file: FileId) -> Builder {
+        Builder {
+            file,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            expanded: 0,
+            duplicates: Vec::new(),
+            root: None,
+        }
+    }
+
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
     }
 
     /// Hand a finished node to its parent (or make it the document root).
-    fn push_node(&mut self, node: Node, anchor: usize) {
-        if anchor != 0 {
-            let weight = node.weight();
-            self.anchors.insert(anchor, (node.clone(), weight));
+    fn push_node(&mut self, node: Node, anchor: Option<String>) {
+        if let Some(anchor) = anchor {
+            let anchored = Anchored {
+                weight: node.weight(),
+                height: height(&node),
+                node: node.clone(),
+            };
+            self.anchors.insert(anchor, anchored);
         }
-        match self.stack.last_mut() {
-            None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map {
-                entries,
-                merges,
-                key,
-                ..
-            }) => match key.take() {
+        let Some(open) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return;
+        };
+        match &mut open.frame {
+            Frame::Seq(items) => items.push(node),
+            Frame::Map(map) => match map.key.take() {
                 None => {
                     let name = match &node.value {
                         Value::Map(_) | Value::Seq(_) => "<complex key>".to_string(),
                         _ => node.scalar_text().unwrap_or_default(),
                     };
-                    *key = Some(Key {
+                    map.key = Some(Key {
                         name,
                         span: node.span,
                     });
                 }
                 Some(k) => {
                     if k.name == "<<" && matches!(node.value, Value::Map(_) | Value::Seq(_)) {
-                        merges.push(node);
-                    } else if let Some(existing) = entries.iter_mut().find(|e| e.key.name == k.name)
-                    {
+                        map.merges.push(node);
+                    } else if let Some(i) = map.position(&k.name) {
+                        let existing = &mut map.entries[i];
                         self.duplicates.push(DuplicateKey {
                             name: k.name.clone(),
                             first: existing.key.span,
@@ -148,7 +172,7 @@ impl Builder {
                         existing.key = k;
                         existing.value = node;
                     } else {
-                        entries.push(Entry {
+                        map.push(Entry {
                             key: k,
                             value: node,
                         });
@@ -157,48 +181,159 @@ impl Builder {
             },
         }
     }
-}
 
-fn style_of(s: SaphyrStyle) -> ScalarStyle {
-    match s {
-        SaphyrStyle::Plain => ScalarStyle::Plain,
-        SaphyrStyle::SingleQuoted => ScalarStyle::SingleQuoted,
-        SaphyrStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
-        SaphyrStyle::Literal => ScalarStyle::Literal,
-        SaphyrStyle::Folded => ScalarStyle::Folded,
+    fn open(
+        &mut self,
+        frame: Frame,
+        start: usize,
+        body: &str,
+        anchor: Option<String>,
+        tag: Option<String>,
+    ) -> Result<(), SyntaxError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(too_deep(start));
+        }
+        let mut start = skip_properties(body, start, anchor.is_some() || tag.is_some());
+        let flow = matches!(body.as_bytes().get(start), Some(b'{' | b'['));
+        if !flow && matches!(frame, Frame::Seq(_)) && self.indentless(body, start) {
+            // `key:\n- a`: spanned from its first item, not its first `-`.
+            start = skip_whitespace(body, start + 1);
+        }
+        self.stack.push(Open {
+            frame,
+            start,
+            flow,
+            anchor,
+            tag: tag.map(tag_text),
+        });
+        Ok(())
+    }
+
+    /// Close the innermost collection: flow ones end at their bracket, block
+    /// ones at their last child (libyaml ends them at the next token).
+    fn close(&mut self, end_event: usize) {
+        let Some(open) = self.stack.pop() else { return };
+        let (value, last_child) = match open.frame {
+            Frame::Seq(items) => {
+                let last = items.last().map(|n| n.span.end);
+                (Value::Seq(items), last)
+            }
+            Frame::Map(map) => {
+                let mut entries = map.entries;
+                apply_merges(&mut entries, map.merges);
+                let last = (entries.iter())
+                    .map(|e| e.value.span.end.max(e.key.span.end))
+                    .max();
+                (Value::Map(entries), last)
+            }
+        };
+        let end = if open.flow {
+            end_event.max(open.start)
+        } else {
+            last_child
+                .map_or(open.start, |e| e as usize)
+                .max(open.start)
+        };
+        let mut node = Node::new(value, self.span(open.start, end));
+        node.tag = open.tag;
+        self.push_node(node, open.anchor);
+    }
+
+    /// A block sequence whose `-` sits at the column of the key it is the value of.
+    fn indentless(&self, body: &str, dash: usize) -> bool {
+        let column = |at: usize| at - body[..at].rfind('\n').map_or(0, |i| i + 1);
+        let key = match self.stack.last().map(|o| &o.frame) {
+            Some(Frame::Map(map)) => map.key.as_ref(),
+            _ => None,
+        };
+        body.as_bytes().get(dash) == Some(&b'-')
+            && key.is_some_and(|k| column(k.span.start as usize) == column(dash))
+    }
+
+    /// The mapping waiting for a key, if the next scalar is one.
+    fn expects_key(&mut self) -> Option<&mut MapBuilder> {
+        match self.stack.last_mut().map(|o| &mut o.frame) {
+            Some(Frame::Map(map)) if map.key.is_none() => Some(map),
+            _ => None,
+        }
     }
 }
 
-fn tag_text(tag: Option<Cow<'_, Tag>>) -> Option<Box<str>> {
-    tag.map(|t| {
-        if t.handle == "tag:yaml.org,2002:" {
-            format!("!!{}", t.suffix).into_boxed_str()
-        } else {
-            t.to_string().into_boxed_str()
+fn too_deep(offset: usize) -> SyntaxError {
+    SyntaxError {
+        offset,
+        message: format!("collections nested deeper than {MAX_DEPTH} levels (refused)"),
+    }
+}
+
+/// Height of a tree in collections; bounded by [`MAX_DEPTH`] on parsed input.
+fn height(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(height).max().unwrap_or(0),
+        Value::Map(entries) => 1 + entries.iter().map(|e| height(&e.value)).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// libyaml starts a node's event at its anchor or tag; spans start at the node itself.
+fn skip_properties(body: &str, mut at: usize, has_properties: bool) -> usize {
+    if !has_properties {
+        return at;
+    }
+    let bytes = body.as_bytes();
+    while matches!(bytes.get(at), Some(b'&' | b'!')) {
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
         }
-    })
+        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+    }
+    at.min(bytes.len())
+}
+
+fn skip_whitespace(body: &str, mut at: usize) -> usize {
+    let bytes = body.as_bytes();
+    while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+        at += 1;
+    }
+    at
+}
+
+fn style_of(s: LibyamlStyle) -> ScalarStyle {
+    match s {
+        LibyamlStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+        LibyamlStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        LibyamlStyle::Literal => ScalarStyle::Literal,
+        LibyamlStyle::Folded => ScalarStyle::Folded,
+        _ => ScalarStyle::Plain,
+    }
+}
+
+/// `tag:yaml.org,2002:str` is written `!!str`; other tags stay as resolved.
+fn tag_text(tag: String) -> Box<str> {
+    match tag.strip_prefix("tag:yaml.org,2002:") {
+        Some(suffix) => format!("!!{suffix}").into_boxed_str(),
+        None => tag.into_boxed_str(),
+    }
 }
 
 /// Parse a whole file (any number of documents). Never panics on bad input.
 pub fn parse(text: &str, file: FileId) -> ParsedFile {
-    let (body, base) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => (rest, text.len() - rest.len()),
-        None => (text, 0),
+    let base = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
     };
-    let offsets = Offsets::new(body, base);
     let mut out = ParsedFile::default();
-    let mut builder = Builder {
-        file,
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        expanded: 0,
-        duplicates: Vec::new(),
-        root: None,
-    };
     let mut doc_start = base;
     // A panic inside the third-party parser must not take the run down.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_parser(body, &offsets, &mut builder, &mut out, &mut doc_start)
+        for range in json_stream::documents(&text[base..]) {
+            let range = range.start + base..range.end + base;
+            parse_segment(text, range, file, &mut out, &mut doc_start)?;
+        }
+        Ok(())
     }));
     match result {
         Ok(Ok(())) => {}
@@ -213,35 +348,51 @@ pub fn parse(text: &str, file: FileId) -> ParsedFile {
     out
 }
 
-fn run_parser(
-    body: &str,
-    offsets: &Offsets<'_>,
-    b: &mut Builder,
+/// Parse `text[range]` as a YAML stream, appending its documents to `out`.
+fn parse_segment(
+    text: &str,
+    range: std::ops::Range<usize>,
+    file: FileId,
     out: &mut ParsedFile,
     doc_start: &mut usize,
 ) -> Result<(), SyntaxError> {
-    let parser = Parser::new_from_str(body).keep_tags(true);
-    for event in parser {
-        let (event, span) = event.map_err(|e| SyntaxError {
-            offset: offsets.byte(e.marker().index()),
-            message: e.info().to_string(),
-        })?;
-        let start = offsets.byte(span.start.index());
-        let end = offsets.byte(span.end.index());
-        match event {
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-            Event::DocumentStart(_) => {
+    let base = range.start;
+    let segment = &text[range];
+    // libyaml-safer panics on a line break missing at the end of the input
+    // (where libyaml reads none): give it one, and clip values and spans back.
+    let terminated;
+    let input_text = if segment.ends_with('\n') {
+        segment
+    } else {
+        terminated = format!("{segment}\n");
+        &terminated
+    };
+    let segment_end = base + segment.len();
+    let unterminated_content = !segment.ends_with('\n')
+        && !(segment.rsplit('\n').next()).is_some_and(|last| last.trim().is_empty());
+    let mut input = input_text.as_bytes();
+    let mut parser = Parser::new();
+    parser.set_input_string(&mut input);
+    let mut b = Builder::new(file);
+    loop {
+        let event: Event = parser
+            .parse()
+            .map_err(|e| syntax_error(&e, text, base, *doc_start))?;
+        let start = (base + event.start_mark.index as usize).min(segment_end);
+        let raw_end = base + event.end_mark.index as usize;
+        let end = raw_end.min(segment_end).max(start);
+        match event.data {
+            EventData::StreamStart { .. } => {}
+            EventData::StreamEnd => return Ok(()),
+            EventData::DocumentStart { .. } => {
                 *doc_start = start;
                 b.anchors.clear();
                 b.expanded = 0;
             }
-            Event::DocumentEnd => {
-                let root = b
-                    .root
-                    .take()
-                    .unwrap_or_else(|| Node::null(b.span(start, start)));
+            EventData::DocumentEnd { .. } => {
+                let root = (b.root.take()).unwrap_or_else(|| Node::null(b.span(start, start)));
                 let span = Span::new(
-                    b.file,
+                    file,
                     *doc_start,
                     root.span.end.max(*doc_start as u32) as usize,
                 );
@@ -251,31 +402,63 @@ fn run_parser(
                     duplicates: std::mem::take(&mut b.duplicates),
                 });
             }
-            Event::Scalar(text, style, anchor, tag) => {
-                if let Some(Frame::Map {
-                    key: key @ None, ..
-                }) = b.stack.last_mut()
-                {
+            EventData::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+                ..
+            } => {
+                let start = skip_properties(text, start, anchor.is_some() || tag.is_some());
+                let mut value = value;
+                if style == LibyamlStyle::Folded {
+                    let raw = text.get(start..end).unwrap_or_default();
+                    if let Some(go_yaml) = fold::go_yaml_value(raw, &value) {
+                        value = go_yaml;
+                    }
+                }
+                let block = matches!(style, LibyamlStyle::Literal | LibyamlStyle::Folded);
+                if block && raw_end > segment_end && unterminated_content && value.ends_with('\n') {
+                    // The line break this scalar ends with is the one added above.
+                    value.pop();
+                }
+                let end = scalar_end(text, style, start, end);
+                if let Some(map) = b.expects_key() {
                     // Keys keep their text as written: `on:` and `0755:` are not resolved.
-                    *key = Some(Key {
-                        name: text.to_string(),
-                        span: Span::new(b.file, start, end),
+                    map.key = Some(Key {
+                        name: value,
+                        span: Span::new(file, start, end),
                     });
+                    if let Some(anchor) = anchor {
+                        let node = Node::string(
+                            map.key.as_ref().map_or("", |k| k.name.as_str()),
+                            Span::new(file, start, end),
+                        );
+                        b.anchors.insert(
+                            anchor,
+                            Anchored {
+                                node,
+                                weight: 1,
+                                height: 0,
+                            },
+                        );
+                    }
                     continue;
                 }
-                let tag = tag_text(tag);
-                let text = clip_at_end_of_input(body, offsets, text, style, end);
-                let mut node = resolve_scalar(&text, style_of(style), tag.as_deref());
+                let tag = tag.map(tag_text);
+                let mut node = resolve_scalar(&value, style_of(style), tag.as_deref());
                 node.span = b.span(start, end);
                 node.tag = tag;
                 b.push_node(node, anchor);
             }
-            Event::Alias(id) => {
-                let (node, weight) = b.anchors.get(&id).cloned().ok_or_else(|| SyntaxError {
-                    offset: start,
-                    message: "alias refers to an unknown anchor".to_string(),
-                })?;
-                b.expanded += weight;
+            EventData::Alias { anchor } => {
+                let Some(anchored) = b.anchors.get(&anchor) else {
+                    return Err(SyntaxError {
+                        offset: start,
+                        message: format!("unknown anchor '{anchor}' referenced"),
+                    });
+                };
+                b.expanded += anchored.weight;
                 if b.expanded > MAX_EXPANDED_NODES {
                     return Err(SyntaxError {
                         offset: start,
@@ -284,102 +467,69 @@ fn run_parser(
                         ),
                     });
                 }
-                b.push_node(node, 0);
-            }
-            Event::SequenceStart(anchor, tag) => b.stack.push(Frame::Seq {
-                items: Vec::new(),
-                start,
-                anchor,
-                tag: tag_text(tag),
-            }),
-            Event::MappingStart(anchor, tag) => b.stack.push(Frame::Map {
-                entries: Vec::new(),
-                merges: Vec::new(),
-                key: None,
-                start,
-                anchor,
-                tag: tag_text(tag),
-            }),
-            Event::SequenceEnd => {
-                if let Some(Frame::Seq {
-                    items,
-                    start: s,
-                    anchor,
-                    tag,
-                }) = b.stack.pop()
-                {
-                    let end =
-                        collection_end(body, offsets, s, end, items.last().map(|n| n.span.end));
-                    let mut node = Node::new(Value::Seq(items), b.span(s, end));
-                    node.tag = tag;
-                    b.push_node(node, anchor);
+                if b.stack.len() + anchored.height > MAX_DEPTH {
+                    return Err(too_deep(start));
                 }
+                let node = anchored.node.clone();
+                b.push_node(node, None);
             }
-            Event::MappingEnd => {
-                if let Some(Frame::Map {
-                    mut entries,
-                    merges,
-                    start: s,
-                    anchor,
-                    tag,
-                    ..
-                }) = b.stack.pop()
-                {
-                    apply_merges(&mut entries, merges);
-                    let last = entries
-                        .iter()
-                        .map(|e| e.value.span.end.max(e.key.span.end))
-                        .max();
-                    let end = collection_end(body, offsets, s, end, last);
-                    let mut node = Node::new(Value::Map(entries), b.span(s, end));
-                    node.tag = tag;
-                    b.push_node(node, anchor);
-                }
+            EventData::SequenceStart { anchor, tag, .. } => {
+                b.open(Frame::Seq(Vec::new()), start, text, anchor, tag)?;
             }
+            EventData::MappingStart { anchor, tag, .. } => {
+                b.open(Frame::Map(MapBuilder::default()), start, text, anchor, tag)?;
+            }
+            EventData::SequenceEnd | EventData::MappingEnd => b.close(end),
         }
     }
-    Ok(())
 }
 
-/// saphyr adds a final line break to a block scalar that ends the input
-/// without one; YAML (and go-yaml) keep only the breaks actually present.
-fn clip_at_end_of_input<'t>(
-    body: &str,
-    offsets: &Offsets<'_>,
-    text: Cow<'t, str>,
-    style: SaphyrStyle,
-    end: usize,
-) -> Cow<'t, str> {
-    let block = matches!(style, SaphyrStyle::Literal | SaphyrStyle::Folded);
-    let at_end = end - offsets.base >= body.len();
-    if block && at_end && !body.ends_with('\n') && text.ends_with('\n') {
-        let mut owned = text.into_owned();
-        owned.pop();
-        Cow::Owned(owned)
-    } else {
-        text
+/// A block scalar's event runs over the line breaks after its content; its span does not.
+fn scalar_end(text: &str, style: LibyamlStyle, start: usize, end: usize) -> usize {
+    if !matches!(style, LibyamlStyle::Literal | LibyamlStyle::Folded) {
+        return end;
     }
+    let trimmed = text[start..end].trim_end_matches([' ', '\t', '\r', '\n']);
+    start + trimmed.len()
 }
 
-/// Flow collections end at their closing bracket; block ones at their last child.
-fn collection_end(
-    body: &str,
-    offsets: &Offsets<'_>,
-    start: usize,
-    end_event: usize,
-    last_child: Option<u32>,
-) -> usize {
-    let local = start - offsets.base;
-    let opener = body.as_bytes().get(local).copied();
-    if matches!(opener, Some(b'{') | Some(b'[')) {
-        end_event.max(start)
-    } else {
-        last_child.map(|e| e as usize).unwrap_or(start).max(start)
+fn syntax_error(e: &LibyamlError, text: &str, base: usize, doc_start: usize) -> SyntaxError {
+    // A scanner error's context is the token being read (an unclosed quote's
+    // opening, as go-yaml reports it); a parser error's problem is the token
+    // that does not fit (its context can be a mapping's first line).
+    let mark = match e.kind() {
+        ErrorKind::Scanner => e.context_mark().or(e.problem_mark()),
+        _ => e.problem_mark(),
+    };
+    let segment = &text[base..];
+    let offset = match mark {
+        Some(mark) => (base + mark.index as usize).min(text.len()),
+        // Reader errors: the first character libyaml refuses.
+        None => (segment.char_indices())
+            .find(|(_, c)| !is_printable(*c))
+            .map_or(doc_start, |(i, _)| base + i),
+    };
+    let mut message = match e.context() {
+        Some(context) => format!("{context}, {}", e.problem()),
+        None => e.problem().to_string(),
+    };
+    if text[offset..].starts_with('\t') {
+        message.push_str(" (a tab: YAML indents with spaces)");
     }
+    SyntaxError { offset, message }
+}
+
+/// The characters YAML allows in a stream (libyaml's check).
+fn is_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 /// `<<: *base` and `<<: [*a, *b]`: explicit keys win, then earlier merges win.
 fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
+    if merges.is_empty() {
+        return;
+    }
+    let mut seen: HashSet<String> = entries.iter().map(|e| e.key.name.clone()).collect();
     for merge in merges {
         let sources: Vec<Node> = match merge.value {
             Value::Map(_) => vec![merge],
@@ -389,149 +539,11 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
         for source in sources {
             if let Value::Map(source_entries) = source.value {
                 for e in source_entries {
-                    if !entries.iter().any(|x| x.key.name == e.key.name) {
+                    if seen.insert(e.key.name.clone()) {
                         entries.push(e);
                     }
                 }
             }
         }
     }
-}
-
-const TRUE_11: &[&str] = &["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"];
-const FALSE_11: &[&str] = &["n", "N", "no", "No", "NO", "off", "Off", "OFF"];
-
-/// Resolve a scalar the way Kubernetes (go-yaml, YAML 1.1) does, noting
-/// plain scalars that YAML 1.2 would read differently.
-pub fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Node {
-    let span = Span::default();
-    let mut node = Node::new(Value::Str(text.to_string()), span);
-    node.style = style;
-    if let Some(tag) = tag {
-        node.value = match tag {
-            "!!str" | "!" => Value::Str(text.to_string()),
-            "!!null" => Value::Null,
-            "!!bool" => resolve_plain(text).0,
-            "!!int" | "!!float" => match resolve_plain(text).0 {
-                v @ (Value::Int(_) | Value::Float(_)) => v,
-                _ => Value::Str(text.to_string()),
-            },
-            _ => {
-                if style == ScalarStyle::Plain {
-                    resolve_plain(text).0
-                } else {
-                    Value::Str(text.to_string())
-                }
-            }
-        };
-        return node;
-    }
-    if style != ScalarStyle::Plain {
-        return node;
-    }
-    let (value, ambiguous) = resolve_plain(text);
-    node.value = value;
-    node.ambiguous = ambiguous;
-    node
-}
-
-/// Returns the YAML 1.1 value and whether YAML 1.2 (core schema) disagrees.
-fn resolve_plain(text: &str) -> (Value, bool) {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return (Value::Null, false),
-        "true" | "True" | "TRUE" => return (Value::Bool(true), false),
-        "false" | "False" | "FALSE" => return (Value::Bool(false), false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return (Value::Float(f64::INFINITY), false)
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return (Value::Float(f64::NEG_INFINITY), false),
-        ".nan" | ".NaN" | ".NAN" => return (Value::Float(f64::NAN), false),
-        _ => {}
-    }
-    if TRUE_11.contains(&text) {
-        return (Value::Bool(true), true);
-    }
-    if FALSE_11.contains(&text) {
-        return (Value::Bool(false), true);
-    }
-    let first = text.as_bytes()[0];
-    if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
-        return (Value::Str(text.to_string()), false);
-    }
-    let (neg, digits) = match text.as_bytes()[0] {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let has_underscore = digits.contains('_');
-    let clean: String = digits.chars().filter(|c| *c != '_').collect();
-    let sign = |v: i64| if neg { -v } else { v };
-    if let Some(hex) = clean.strip_prefix("0x") {
-        if let Ok(v) = i64::from_str_radix(hex, 16) {
-            return (Value::Int(sign(v)), has_underscore);
-        }
-    }
-    if let Some(bin) = clean.strip_prefix("0b") {
-        if let Ok(v) = i64::from_str_radix(bin, 2) {
-            return (Value::Int(sign(v)), true);
-        }
-    }
-    if !clean.is_empty() && clean.bytes().all(|c| c.is_ascii_digit()) {
-        if clean.len() > 1 && clean.starts_with('0') {
-            // YAML 1.1 octal: `0755` is 493 for Kubernetes, 755 for YAML 1.2.
-            if let Ok(v) = i64::from_str_radix(&clean[1..], 8) {
-                return (Value::Int(sign(v)), true);
-            }
-            if let Ok(v) = clean.parse::<i64>() {
-                return (Value::Int(sign(v)), false);
-            }
-        }
-        if let Ok(v) = clean.parse::<i64>() {
-            return (Value::Int(sign(v)), has_underscore);
-        }
-        if let Ok(v) = clean.parse::<f64>() {
-            return (Value::Float(if neg { -v } else { v }), has_underscore);
-        }
-    }
-    if is_float(&clean) {
-        if let Ok(v) = clean.parse::<f64>() {
-            return (Value::Float(if neg { -v } else { v }), has_underscore);
-        }
-    }
-    (Value::Str(text.to_string()), false)
-}
-
-/// `1.5`, `.5`, `1.`, `1e3`, `1.5e-3` (YAML float syntax; Rust's parser is looser).
-fn is_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut mantissa_digits = 0;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-        mantissa_digits += 1;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-            mantissa_digits += 1;
-        }
-    }
-    if mantissa_digits == 0 {
-        return false;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
-            return false;
-        }
-    }
-    i == b.len()
 }
