@@ -364,3 +364,35 @@ fn sarif_fingerprints_survive_unrelated_edits_and_fixes_are_included() {
         .unwrap();
     assert_eq!(secret["properties"]["security-severity"], "9.0");
 }
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "_ftlint()"),
+        ("zsh", "#compdef ftlint"),
+        ("fish", "complete -c ftlint"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let (code, out, _) = stdout(ftlint(dir.path()).args(["completions", shell]));
+        assert_eq!(code, 0, "{shell}");
+        assert!(out.contains(marker), "{shell}: {out}");
+        assert!(
+            out.contains("statistics"),
+            "{shell} completes check's flags"
+        );
+    }
+    let (code, _, err) = stdout(ftlint(dir.path()).args(["completions", "tcsh"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("possible values"), "{err}");
+    let (code, man, _) = stdout(ftlint(dir.path()).arg("man"));
+    assert_eq!(code, 0);
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH ftlint 1"),
+        "{man}"
+    );
+    assert!(
+        man.contains("completions"),
+        "the man page lists the subcommands"
+    );
+}
