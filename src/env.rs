@@ -2,7 +2,9 @@
 //!
 //! First match wins: `--env`; the config's `paths`; the destination namespace
 //! of the Argo CD Application that deploys it; an `overlays/<env>` directory in
-//! its render unit; its own namespace; else unknown.
+//! its render unit; its own namespace; else unknown. A directory or namespace
+//! that starts with an environment name and `-` (`prod-us`, `production-eu`)
+//! is that environment.
 
 use crate::config::{canonical_env, Config};
 
@@ -51,20 +53,55 @@ pub fn resolve(config: &Config, input: &EnvInput) -> Option<String> {
             return Some(env);
         }
     }
-    if let Some(env) = env_of_dir(input.unit_dir) {
+    if let Some(env) = env_of_dir(config, input.unit_dir) {
         return Some(env);
     }
     input.namespace.and_then(|ns| env_of_namespace(config, ns))
 }
 
-/// `apps/web/overlays/prod` → prod.
-pub fn env_of_dir(dir: &str) -> Option<String> {
+/// Environment names and aliases a segment may start with (`prod-us`).
+const ENV_PREFIXES: &[&str] = &[
+    "production",
+    "prod",
+    "prd",
+    "staging",
+    "stage",
+    "stg",
+    "development",
+    "develop",
+    "dev",
+];
+
+/// A segment naming an environment followed by `-` and a qualifier:
+/// `prod-us`, `production-eu`, `staging-2` (configured names included).
+fn env_prefix_of(config: &Config, segment: &str) -> Option<String> {
+    let lower = segment.to_ascii_lowercase();
+    let mut names: Vec<&str> = config
+        .environments
+        .iter()
+        .map(|d| d.name.as_str())
+        .chain(ENV_PREFIXES.iter().copied())
+        .collect();
+    // The longest name first: `production-eu` is production, not `prod`uction.
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names
+        .into_iter()
+        .find(|n| {
+            lower
+                .strip_prefix(&n.to_ascii_lowercase())
+                .is_some_and(|rest| rest.len() > 1 && rest.starts_with('-'))
+        })
+        .map(canonical_env)
+}
+
+/// `apps/web/overlays/prod` → prod; `overlays/prod-us` → prod.
+pub fn env_of_dir(config: &Config, dir: &str) -> Option<String> {
     let parts: Vec<&str> = dir.split('/').collect();
     parts
         .windows(2)
         .rev()
         .find(|w| ENV_PARENT_DIRS.contains(&w[0]))
-        .map(|w| canonical_env(w[1]))
+        .map(|w| env_prefix_of(config, w[1]).unwrap_or_else(|| canonical_env(w[1])))
 }
 
 pub fn env_of_namespace(config: &Config, namespace: &str) -> Option<String> {
@@ -84,6 +121,7 @@ pub fn env_of_namespace(config: &Config, namespace: &str) -> Option<String> {
         .iter()
         .find(|(_, pats)| pats.iter().any(|p| wildcard_match(p, namespace)))
         .map(|(name, _)| name.to_string())
+        .or_else(|| env_prefix_of(config, namespace))
 }
 
 /// `*` matches any run of characters; everything else literally.
@@ -176,6 +214,52 @@ mod tests {
             };
             assert_eq!(resolve(&c, &input).as_deref(), env, "{ns}");
         }
+    }
+
+    #[test]
+    fn env_name_followed_by_a_qualifier() {
+        let c = Config::default();
+        for (dir, env) in [
+            ("apps/web/overlays/prod-us", Some("prod")),
+            ("apps/web/overlays/production-eu", Some("prod")),
+            ("envs/staging-2", Some("staging")),
+            ("environments/dev-local", Some("dev")),
+            ("overlays/us-east", Some("us-east")),
+            ("overlays/production", Some("prod")),
+            ("overlays/prod-", Some("prod-")),
+            ("overlays/devops", Some("devops")),
+            ("apps/prod-us", None),
+        ] {
+            let input = EnvInput {
+                unit_dir: dir,
+                ..Default::default()
+            };
+            assert_eq!(resolve(&c, &input).as_deref(), env, "{dir}");
+        }
+        for (ns, env) in [
+            ("production-eu", Some("prod")),
+            ("prod-us", Some("prod")),
+            ("stage-blue", Some("staging")),
+            ("develop-x", Some("dev")),
+            ("devops", None),
+            ("prodigy", None),
+        ] {
+            let input = EnvInput {
+                namespace: Some(ns),
+                ..Default::default()
+            };
+            assert_eq!(resolve(&c, &input).as_deref(), env, "{ns}");
+        }
+    }
+
+    #[test]
+    fn configured_env_name_prefix() {
+        let c = config_with("environments:\n  qa: {paths: [\"nothing/**\"]}\n");
+        let input = EnvInput {
+            unit_dir: "overlays/qa-eu",
+            ..Default::default()
+        };
+        assert_eq!(resolve(&c, &input).as_deref(), Some("qa"));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Kubernetes objects and render units, the things rules look at.
 
+use std::sync::Arc;
+
 use crate::yaml::{FileId, Node, Span};
 
 /// One Kubernetes object: a document with `apiVersion` and `kind`, plain or rendered.
@@ -14,9 +16,59 @@ pub struct Object {
     /// resource file, before patches).
     pub file: FileId,
     pub doc_index: usize,
+    /// Where the pod template is for a kind that is not built in (an Argo
+    /// Rollout, or a custom resource whose CRD schema embeds a
+    /// PodTemplateSpec): the path to the template mapping.
+    pub pod_template: Option<Arc<[String]>>,
+}
+
+/// Custom kinds known to hold a PodTemplateSpec at `spec.template`, for when
+/// the repository does not carry their CRD (which, when present, decides:
+/// see [`crate::units::pod_template_paths`]).
+const KNOWN_POD_TEMPLATES: &[(&str, &str)] = &[
+    ("argoproj.io", "Rollout"),
+    ("apps.openshift.io", "DeploymentConfig"),
+    ("serving.knative.dev", "Service"),
+    ("serving.knative.dev", "Configuration"),
+    ("apps.kruise.io", "CloneSet"),
+    ("apps.kruise.io", "StatefulSet"),
+    ("apps.kruise.io", "DaemonSet"),
+    ("apps.kruise.io", "BroadcastJob"),
+];
+
+fn is_builtin_workload(group: &str, kind: &str) -> bool {
+    match group {
+        "" => matches!(kind, "Pod" | "ReplicationController"),
+        // `extensions` served the first Deployments, DaemonSets and ReplicaSets.
+        "apps" | "extensions" => matches!(
+            kind,
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
+        ),
+        "batch" => matches!(kind, "Job" | "CronJob"),
+        _ => false,
+    }
 }
 
 impl Object {
+    /// A SOPS-encrypted document (a top-level `sops:` mapping): its values are
+    /// ciphertext (`ENC[...]`) and `sops` is metadata the decrypting tool
+    /// (KSOPS, Flux, helm-secrets) strips before anything is applied.
+    pub fn is_sops_encrypted(&self) -> bool {
+        self.root.get("sops").is_some_and(|n| n.as_map().is_some())
+    }
+
+    /// The object as the API server would receive it, for schema validation:
+    /// the SOPS metadata block is not part of it.
+    pub fn to_json_for_schema(&self) -> serde_json::Value {
+        let mut json = self.root.to_json();
+        if self.is_sops_encrypted() {
+            if let Some(map) = json.as_object_mut() {
+                map.remove("sops");
+            }
+        }
+        json
+    }
+
     /// An object if the document looks like one (`apiVersion` and `kind` strings).
     pub fn from_node(root: Node, file: FileId, doc_index: usize) -> Option<Object> {
         let api_version = root.get("apiVersion")?.as_str()?.to_string();
@@ -30,6 +82,10 @@ impl Object {
             .and_then(Node::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_string);
+        let group = api_version.split_once('/').map_or("", |(g, _)| g);
+        let pod_template = KNOWN_POD_TEMPLATES
+            .contains(&(group, kind.as_str()))
+            .then(|| Arc::from(vec!["spec".to_string(), "template".to_string()]));
         Some(Object {
             root,
             api_version,
@@ -38,7 +94,21 @@ impl Object {
             namespace,
             file,
             doc_index,
+            pod_template,
         })
+    }
+
+    /// A built-in workload kind (Pod, Deployment, ..., CronJob) in its own API group.
+    pub fn is_builtin_workload(&self) -> bool {
+        is_builtin_workload(self.group(), &self.kind)
+    }
+
+    /// The pod template path of a custom kind, as `&str` segments.
+    fn custom_template_path(&self, last: &'static str) -> Option<Vec<&str>> {
+        let path = self.pod_template.as_ref()?;
+        let mut out: Vec<&str> = path.iter().map(String::as_str).collect();
+        out.push(last);
+        Some(out)
     }
 
     /// API group ("" for the core group).
@@ -87,8 +157,13 @@ impl Object {
             .unwrap_or(self.root.span)
     }
 
-    /// The pod spec for pod-bearing kinds (Pod, Deployment, ..., CronJob).
+    /// The pod spec for pod-bearing kinds: built-in workloads (Pod,
+    /// Deployment, ..., CronJob), and custom kinds with a pod template (Argo
+    /// Rollouts, CRDs embedding a PodTemplateSpec).
     pub fn pod_spec(&self) -> Option<&Node> {
+        if !self.is_builtin_workload() {
+            return self.root.path(&self.custom_template_path("spec")?);
+        }
         match self.kind.as_str() {
             "Pod" => self.root.get("spec"),
             "Deployment"
@@ -106,6 +181,9 @@ impl Object {
 
     /// The pod template metadata (labels) for workload kinds.
     pub fn pod_template_metadata(&self) -> Option<&Node> {
+        if !self.is_builtin_workload() {
+            return self.root.path(&self.custom_template_path("metadata")?);
+        }
         match self.kind.as_str() {
             "Pod" => self.root.get("metadata"),
             "CronJob" => self
@@ -118,10 +196,17 @@ impl Object {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnitKind {
-    /// A kustomization directory that no other kustomization references.
+    /// The render of a kustomization directory that no other kustomization
+    /// references (or that an Argo CD Application deploys): deployed.
     Kustomize,
-    /// A directory of plain manifests.
-    Plain,
+    /// The plain manifests an Argo CD Application deploys from a directory of
+    /// this repository (`directory.recurse`/`include`/`exclude` applied): deployed.
+    Application,
+    /// Plain manifests nothing is known to deploy, grouped by directory (or a
+    /// single file beside a kustomization that does not list it). Alternative
+    /// bundles, fixture variants and test steps live side by side, so rules
+    /// must not assume its objects are applied together.
+    Loose,
 }
 
 /// A set of objects deployed together: cross-resource rules look inside one unit.
@@ -136,6 +221,13 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// Whether an engine applies the unit's objects as a whole (a Kustomize
+    /// render or an Argo CD Application source). Cross-object rules that
+    /// would say "matches nothing" or "defined twice" only hold in one.
+    pub fn is_deployed(&self) -> bool {
+        self.kind != UnitKind::Loose
+    }
+
     /// Display name of the unit ("." for the root).
     pub fn name(&self) -> &str {
         if self.id.is_empty() {

@@ -21,6 +21,8 @@ pub struct Stats {
     pub documents: usize,
     pub objects: usize,
     pub units: usize,
+    /// Helm charts (directories with a `Chart.yaml`) and their templates: not rendered.
+    pub helm_charts: usize,
     pub helm_templates: usize,
     pub go_templates: usize,
     pub skipped_symlinks: usize,
@@ -113,6 +115,84 @@ fn is_go_template(text: &str, parsed: &yaml::ParsedFile) -> bool {
     mapping_key
 }
 
+impl Stats {
+    /// What the run did not check, for the summary line: Helm charts not
+    /// rendered, and a run that found no Kubernetes object at all.
+    pub fn not_checked(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.helm_charts > 0 || self.helm_templates > 0 {
+            let charts = if self.helm_charts == 1 {
+                "chart"
+            } else {
+                "charts"
+            };
+            let templates = if self.helm_templates == 1 {
+                "template"
+            } else {
+                "templates"
+            };
+            out.push(format!(
+                "{} Helm {charts} ({} {templates}) not rendered",
+                self.helm_charts, self.helm_templates
+            ));
+        }
+        if self.objects == 0 {
+            out.push("no Kubernetes objects found".to_string());
+        }
+        out
+    }
+}
+
+/// Directories holding a `Chart.yaml` among the discovered files.
+fn helm_charts(files: &[String]) -> usize {
+    files
+        .iter()
+        .filter(|f| *f == "Chart.yaml" || f.ends_with("/Chart.yaml"))
+        .count()
+}
+
+/// The in-repo paths Argo CD Applications (written or generated) deploy, with
+/// their `directory` options.
+fn deployed_paths(model: &crate::argocd::Model) -> Vec<crate::units::DeployedPath> {
+    let mut out: Vec<crate::units::DeployedPath> = Vec::new();
+    for app in &model.apps {
+        let spec = app.spec();
+        // `app.sources` lists `spec.source` then `spec.sources`, in order.
+        let nodes: Vec<&yaml::Node> = spec
+            .and_then(|s| s.get("source"))
+            .into_iter()
+            .chain(
+                spec.and_then(|s| s.get("sources"))
+                    .map(yaml::Node::items)
+                    .unwrap_or(&[]),
+            )
+            .collect();
+        for (i, s) in app.sources.iter().enumerate() {
+            let Some(path) = &s.path else { continue };
+            if !s.in_repo || !s.path_exists || s.chart.is_some() || crate::argocd::templated(path) {
+                continue;
+            }
+            let directory = nodes.get(i).and_then(|n| n.get("directory"));
+            let glob = |key: &str| {
+                directory
+                    .and_then(|d| d.str_at(&[key]))
+                    .filter(|g| !g.is_empty())
+                    .map(str::to_string)
+            };
+            let dp = crate::units::DeployedPath {
+                path: path.clone(),
+                recurse: s.directory_recurse,
+                include: glob("include"),
+                exclude: glob("exclude"),
+            };
+            if !out.contains(&dp) {
+                out.push(dp);
+            }
+        }
+    }
+    out
+}
+
 impl Repo {
     pub fn load(
         root: &Path,
@@ -190,19 +270,19 @@ impl Repo {
         let sources_io_errors = sources.io_errors();
         let built = crate::units::build(&sources);
         crate::schema::wiring::add_repo_crds(&schemas, &sources);
-        let render_ms = t2.elapsed().as_millis();
         let stats = Stats {
             files: sources.files.len(),
             documents: sources.files.iter().map(|f| f.parsed.documents.len()).sum(),
-            objects: built.units.iter().map(|u| u.objects.len()).sum(),
-            units: built.units.len(),
+            helm_charts: helm_charts(&found.files),
             helm_templates: found.helm_templates,
             go_templates,
             skipped_symlinks: found.skipped_symlinks,
             discover_ms,
             parse_ms,
-            render_ms,
+            ..Stats::default()
         };
+        let mut not_objects = built.not_objects;
+        not_objects.extend(built.patch_files.iter().copied());
         let mut repo = Repo {
             sources,
             units: built.units,
@@ -222,6 +302,24 @@ impl Repo {
             index: std::sync::OnceLock::new(),
         };
         repo.app_namespaces = repo.argocd().application_namespaces();
+        // What Argo CD Applications deploy becomes units too; the Argo CD
+        // model is then rebuilt so it names those units.
+        let deployed = deployed_paths(repo.argocd());
+        if crate::units::add_application_units(
+            &repo.sources,
+            &mut repo.units,
+            &not_objects,
+            &mut repo.build_diagnostics,
+            &deployed,
+        ) {
+            repo.argocd = std::sync::OnceLock::new();
+            repo.app_namespaces = repo.argocd().application_namespaces();
+        }
+        let templates = crate::units::pod_template_paths(&repo.sources);
+        crate::units::attach_pod_templates(&mut repo.units, &templates);
+        repo.stats.objects = repo.units.iter().map(|u| u.objects.len()).sum();
+        repo.stats.units = repo.units.len();
+        repo.stats.render_ms = t2.elapsed().as_millis();
         Ok(repo)
     }
 

@@ -365,12 +365,18 @@ fn duplicate_resource_in_a_unit() {
     let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  A: b\n";
     let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  namespace: ignored\n";
     let ns2 = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n";
+    // An Argo CD Application deploys `configs/` as a whole; `loose/` is a
+    // plain directory nothing deploys, where only a repeat within one file counts.
+    let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: configs\n  namespace: argocd\nspec:\n  project: shop\n  source:\n    repoURL: https://git.example.com/shop.git\n    path: configs\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: shop\n";
     let dir = repo(&[
+        ("apps/configs.yaml", app),
         ("configs/a.yaml", cm),
         ("configs/b.yaml", cm),
         ("configs/ns1.yaml", ns),
         ("configs/ns2.yaml", ns2),
         ("other/c.yaml", cm),
+        ("loose/a.yaml", cm),
+        ("loose/b.yaml", cm),
     ]);
     let (_, out) = run(dir.path(), &[]);
     assert!(out.contains("configs/b.yaml:4:9: error[duplicate-resource] ConfigMap shop/settings is defined twice in unit configs"), "{out}");

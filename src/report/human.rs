@@ -174,6 +174,10 @@ pub fn render(cx: &Cx, diags: &[Diagnostic], summary: &Summary) -> String {
     if opts.timing {
         line.push_str(&format!(" ({} ms)", summary.elapsed_ms));
     }
+    for note in &summary.not_checked {
+        line.push_str("; ");
+        line.push_str(note);
+    }
     out.push_str(&line);
     out.push('\n');
     out

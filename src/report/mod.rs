@@ -50,6 +50,8 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub elapsed_ms: u128,
+    /// What the run did not check (Helm charts, no objects at all): said in the summary.
+    pub not_checked: Vec<String>,
 }
 
 impl Summary {
@@ -64,6 +66,7 @@ impl Summary {
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
             elapsed_ms,
+            not_checked: repo.stats.not_checked(),
         }
     }
 }

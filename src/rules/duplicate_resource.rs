@@ -2,8 +2,12 @@ use std::collections::HashMap;
 
 use super::{Rule, RuleMeta, Scope, UnitCx};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::yaml::FileId;
 
-/// The same group/kind/namespace/name twice in one render unit.
+/// The same group/kind/namespace/name twice in one deployed unit. In a loose
+/// unit (plain manifests nothing deploys) files are alternatives as often as
+/// parts of one set (install bundles side by side, fixture variants, test
+/// steps), so only a repeat within one file is a finding there.
 pub struct DuplicateResource;
 
 static META: RuleMeta = RuleMeta::new(
@@ -20,7 +24,9 @@ impl Rule for DuplicateResource {
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
         let reg = &cx.repo.schemas;
-        let mut seen: HashMap<(&str, &str, &str, &str), &crate::model::Object> = HashMap::new();
+        let deployed = cx.unit.is_deployed();
+        let mut seen: HashMap<(Option<FileId>, &str, &str, &str, &str), &crate::model::Object> =
+            HashMap::new();
         for o in &cx.unit.objects {
             if o.name.is_empty() || cx.repo.is_patch_file(o.file) {
                 continue;
@@ -31,7 +37,8 @@ impl Rule for DuplicateResource {
             } else {
                 o.namespace.as_deref().unwrap_or("")
             };
-            let key = (o.group(), o.kind.as_str(), ns, o.name.as_str());
+            let file = (!deployed).then_some(o.file);
+            let key = (file, o.group(), o.kind.as_str(), ns, o.name.as_str());
             match seen.get(&key) {
                 None => {
                     seen.insert(key, o);

@@ -134,7 +134,7 @@ impl Rule for Schema {
         if let Validation::Invalid(errs) =
             cx.repo
                 .schemas
-                .validate(&o.api_version, &o.kind, &o.root.to_json())
+                .validate(&o.api_version, &o.kind, &o.to_json_for_schema())
         {
             push_errors(errs, &o.root, o.anchor_span(), out);
         }

@@ -122,6 +122,7 @@ impl Rule for NoPlaintextSecret {
         if o.kind != "Secret"
             || o.api_version != "v1"
             || cx.repo.sources.get(o.file).kind == FileKind::Kustomization
+            || o.is_sops_encrypted()
         {
             return;
         }

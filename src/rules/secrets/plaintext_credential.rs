@@ -265,7 +265,7 @@ impl Rule for PlaintextCredential {
 
     fn check_object(&self, cx: &ObjectCx, out: &mut Vec<Diagnostic>) {
         let o = cx.object;
-        if skipped_kind(o) {
+        if skipped_kind(o) || o.is_sops_encrypted() {
             return;
         }
         let mut scan = Scan {

@@ -26,16 +26,16 @@ pub fn templates(unit: &Unit) -> Vec<Template<'_>> {
     templates_of(unit.objects.iter())
 }
 
-/// Objects a unit's references may resolve to. A Kustomize unit is deployed
-/// as a whole, so its own objects; a directory of plain manifests is often
-/// one part of a set applied together, so every plain unit's objects.
+/// Objects a unit's references may resolve to. A deployed unit is applied
+/// as a whole, so its own objects; a loose directory of plain manifests is
+/// often one part of a set applied together, so every loose unit's objects.
 pub fn reachable<'a>(cx: &UnitCx<'a>) -> Vec<&'a Object> {
-    if cx.unit.kind == UnitKind::Kustomize {
+    if cx.unit.is_deployed() {
         return cx.unit.objects.iter().collect();
     }
     let mut out: Vec<&Object> = cx.unit.objects.iter().collect();
     for u in &cx.repo.units {
-        if u.kind == UnitKind::Plain && u.id != cx.unit.id {
+        if u.kind == UnitKind::Loose && u.id != cx.unit.id {
             out.extend(u.objects.iter());
         }
     }
@@ -85,10 +85,11 @@ pub fn is_runtime_label(key: &str) -> bool {
     RUNTIME_LABELS.contains(&key)
 }
 
-/// Whether an engine applies the unit's objects together (a Kustomize render);
-/// in a directory of loose manifests, files may be alternatives or fixtures.
+/// Whether an engine applies the unit's objects together (a Kustomize render
+/// or an Argo CD Application source); in a directory of loose manifests,
+/// files may be alternatives or fixtures.
 pub fn is_deployed(unit: &Unit) -> bool {
-    unit.kind == UnitKind::Kustomize
+    unit.is_deployed()
 }
 
 /// Whether `other` is deployed with `object`: the same unit when the unit is

@@ -91,10 +91,12 @@ pub fn containers(pod: &Node) -> Vec<Container<'_>> {
     out
 }
 
-/// Workloads that run to completion: Jobs, CronJobs and Pods that do not restart.
+/// Workloads that run to completion: Jobs, CronJobs, OpenKruise
+/// BroadcastJobs and Pods that do not restart.
 pub fn runs_to_completion(object: &Object) -> bool {
     match object.kind.as_str() {
         "Job" | "CronJob" => true,
+        "BroadcastJob" => object.group() == "apps.kruise.io",
         "Pod" => matches!(
             object.root.str_at(&["spec", "restartPolicy"]),
             Some("Never" | "OnFailure")
