@@ -4,7 +4,6 @@ use super::in_context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::env::wildcard_match;
 use crate::index::is_argocd_own;
-use crate::model::UnitKind;
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
 
 /// A namespace used by an object is neither declared as a Namespace anywhere
@@ -45,14 +44,13 @@ fn is_placeholder(ns: &str) -> bool {
     ns.contains("{{") || ns.contains('$') || PLACEHOLDERS.contains(&ns)
 }
 
-/// Whether one engine applies this unit as a whole: a Kustomize render, a
-/// plain directory an Argo CD Application deploys, or Flux's own cluster
-/// configuration (a directory of `*.toolkit.fluxcd.io` objects, applied by
-/// `flux bootstrap`). A loose directory of manifests (fixtures, examples) is
-/// applied by nobody, so what its namespace needs is unknown.
+/// Whether one engine applies this unit as a whole: a Kustomize render, an
+/// Argo CD Application source, or Flux's own cluster configuration (a
+/// directory of `*.toolkit.fluxcd.io` objects, applied by `flux bootstrap`).
+/// A loose directory of manifests (fixtures, examples) is applied by nobody,
+/// so what its namespace needs is unknown.
 fn deployed(cx: &UnitCx) -> bool {
-    cx.unit.kind == UnitKind::Kustomize
-        || cx.repo.app_namespaces.contains_key(&cx.unit.id)
+    cx.unit.is_deployed()
         || cx
             .unit
             .objects
