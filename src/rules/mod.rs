@@ -16,6 +16,7 @@ mod deprecated_api;
 mod duplicate_key;
 mod duplicate_resource;
 pub mod images;
+pub mod kustomize;
 pub mod meta;
 pub mod options;
 pub mod pipeline;
@@ -147,6 +148,10 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &argocd::notifications_ref::NotificationsRef,
     &argocd::rbac_default::RbacDefault,
     &argocd::rbac_policy::RbacPolicy,
+    &argocd::ignore_unmatched::IgnoreUnmatched,
+    &argocd::annotation_misplaced::AnnotationMisplaced,
+    &argocd::source_ref_missing::SourceRefMissing,
+    &argocd::appset_template_key::AppsetTemplateKey,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
