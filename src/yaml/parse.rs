@@ -292,6 +292,24 @@ fn skip_properties(body: &str, mut at: usize, has_properties: bool) -> usize {
     at.min(bytes.len())
 }
 
+/// Offset of a `\\/` escape in a double-quoted scalar: libyaml reads it
+/// (JSON has it), go-yaml refuses it.
+fn slash_escape(raw: &str) -> Option<usize> {
+    let bytes = raw.as_bytes();
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        if bytes[at] == b'\\' {
+            if bytes[at + 1] == b'/' {
+                return Some(at);
+            }
+            at += 2;
+        } else {
+            at += 1;
+        }
+    }
+    None
+}
+
 fn skip_whitespace(body: &str, mut at: usize) -> usize {
     let bytes = body.as_bytes();
     while at < bytes.len() && bytes[at].is_ascii_whitespace() {
@@ -415,6 +433,14 @@ fn parse_segment(
                     let raw = text.get(start..end).unwrap_or_default();
                     if let Some(go_yaml) = fold::go_yaml_value(raw, &value) {
                         value = go_yaml;
+                    }
+                }
+                if style == LibyamlStyle::DoubleQuoted {
+                    if let Some(at) = slash_escape(text.get(start..end).unwrap_or_default()) {
+                        return Err(SyntaxError {
+                            offset: start + at,
+                            message: "found unknown escape character `\\/` (go-yaml does not read it; write `/`)".into(),
+                        });
                     }
                 }
                 let block = matches!(style, LibyamlStyle::Literal | LibyamlStyle::Folded);

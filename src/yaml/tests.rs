@@ -528,3 +528,10 @@ fn corpus_parse_speed() {
     );
     assert!(documents > texts.len() / 2);
 }
+
+#[test]
+fn slash_escape_is_refused_as_go_yaml_does() {
+    let text = "a: \"x\\\\/y\"\nb: \"p\\/q\"\n";
+    let err = parse(text, FileId(0)).error.expect("refused");
+    assert_eq!(err.offset, text.find("\\/q").unwrap());
+}
