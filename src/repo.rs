@@ -218,8 +218,21 @@ impl Repo {
             seal_key: None,
             argocd: std::sync::OnceLock::new(),
         };
-        repo.app_namespaces = crate::argocd::application_namespaces(&repo);
+        repo.app_namespaces = repo.argocd().application_namespaces();
         Ok(repo)
+    }
+
+    /// The Argo CD model (Applications, AppProjects, ...), built on first use.
+    pub fn argocd(&self) -> &crate::argocd::Model {
+        self.argocd.get_or_init(|| {
+            crate::argocd::Model::build(&crate::argocd::Input {
+                sources: &self.sources,
+                units: &self.units,
+                config: &self.config,
+                cli_env: self.cli_env.as_deref(),
+                patch_files: &self.patch_files,
+            })
+        })
     }
 
     /// The environment an object of a unit resolves to (SPEC §3).

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{fixture, lint, load, short};
+use std::path::Path;
+
+use common::{copy_tree, fixture, lint, load, short};
 use ftlint::diagnostic::Diagnostic;
 
 fn related_labels(d: &Diagnostic) -> Vec<&str> {
@@ -12,31 +14,33 @@ fn related_labels(d: &Diagnostic) -> Vec<&str> {
 }
 
 #[test]
-fn hpa_drift_names_application_and_hpa() {
+fn hpa_drift_points_at_the_application_with_the_workload_related() {
     let repo = load(&fixture("hpa-replicas-drift", "bad"));
     let diags = lint(&repo, "hpa-replicas-drift");
     // web: no entry, sets replicas; api: entry without `group: apps`; worker:
-    // jq entry but sets replicas without RespectIgnoreDifferences.
-    assert_eq!(diags.len(), 3, "{}", short(&repo, &diags));
+    // jq entry but sets replicas without RespectIgnoreDifferences; shop: one
+    // ApplicationSet template for two generated Applications.
+    assert_eq!(diags.len(), 4, "{}", short(&repo, &diags));
     for d in &diags {
         let labels = related_labels(d);
         assert!(
-            labels.iter().any(|l| l.starts_with("Application ")),
+            labels.iter().any(|l| l.starts_with("Deployment ")),
             "{labels:?}"
         );
         assert!(labels
             .iter()
             .any(|l| l.starts_with("scaled by HorizontalPodAutoscaler")));
-        assert!(d.context.object.as_deref().unwrap().contains("Deployment"));
+        assert!(d.context.object.as_deref().unwrap().contains("Application"));
     }
     let web = diags
         .iter()
-        .find(|d| d.message.contains("Deployment web "))
+        .find(|d| d.message.starts_with("Application web "))
         .unwrap();
     assert!(web.message.contains("RespectIgnoreDifferences=true"));
+    assert_eq!(repo.sources.text(web.span), "web");
     let api = diags
         .iter()
-        .find(|d| d.message.contains("Deployment api "))
+        .find(|d| d.message.starts_with("Application api "))
         .unwrap();
     assert!(!api.message.contains("RespectIgnoreDifferences"));
     assert!(related_labels(api)
@@ -44,9 +48,18 @@ fn hpa_drift_names_application_and_hpa() {
         .any(|l| l.contains("group must be `apps`")));
     let worker = diags
         .iter()
-        .find(|d| d.message.contains("Deployment worker "))
+        .find(|d| d.message.starts_with("Application worker "))
         .unwrap();
-    assert!(worker.message.contains("only in the diff"));
+    assert!(worker.message.contains("only hides the diff"));
+    let shop = diags
+        .iter()
+        .find(|d| d.message.contains("ApplicationSet shop"))
+        .unwrap();
+    assert!(shop.message.starts_with("ApplicationSet shop (in 2 of 2 generated Applications: shop-cart (directory shop/cart), shop-checkout"), "{}", shop.message);
+    assert_eq!(repo.sources.text(shop.span), "\"shop-{{.path.basename}}\"");
+    assert!(shop
+        .message
+        .contains("Deployment cart, Deployment checkout"));
 }
 
 #[test]
@@ -85,9 +98,10 @@ fn appset_list_element_with_missing_directory() {
     assert!(diags
         .iter()
         .any(|d| d.message.contains("services/search/overlays/prod")));
-    let m = ftlint::argocd::model(&repo);
+    let m = repo.argocd();
     assert_eq!(
-        m.skipped_generators, 1,
+        m.skipped_generators(),
+        1,
         "the clusters generator is skipped and counted"
     );
 }
@@ -136,7 +150,7 @@ fn ssh_remote_matches_https_repo_url() {
     )
     .unwrap();
     let repo = load(root);
-    let m = ftlint::argocd::model(&repo);
+    let m = repo.argocd();
     assert_eq!(m.this_repo_from, "git remote");
     assert_eq!(m.this_repo, vec!["github.com/example/gitops".to_string()]);
     let diags = lint(&repo, "argocd-path-missing");
@@ -166,4 +180,59 @@ fn worktree_git_file_is_followed() {
         ftlint::argocd::url::git_remote_urls(&wt),
         vec!["https://github.com/example/gitops".to_string()]
     );
+}
+
+#[test]
+fn hpa_drift_fix_edits_the_applicationset_template() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("hpa-replicas-drift", "bad"), dir.path());
+    let repo = load(dir.path());
+    let diags = lint(&repo, "hpa-replicas-drift");
+    let planned = ftlint::fix::plan(&repo, &diags, false);
+    let shop = planned
+        .files
+        .iter()
+        .find(|(f, _)| repo.sources.path(**f) == "argocd/shop.yaml")
+        .map(|(_, text)| text.clone())
+        .expect("the ApplicationSet template is edited");
+    assert!(shop.contains("      ignoreDifferences:\n        - group: apps\n          kind: Deployment\n          jsonPointers:\n            - /spec/replicas\n"), "{shop}");
+    ftlint::fix::write(&repo, &planned).unwrap();
+    let again = load(dir.path());
+    assert!(lint(&again, "hpa-replicas-drift").is_empty());
+    // A second run changes nothing.
+    let second = ftlint::fix::plan(&again, &lint(&again, "hpa-replicas-drift"), false);
+    assert!(second.files.is_empty());
+}
+
+#[test]
+fn sync_retry_explicitness_is_opt_in() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("argocd-sync-retry", "good"), dir.path());
+    let repo = load(dir.path());
+    assert!(lint(&repo, "argocd-sync-retry").is_empty());
+    std::fs::write(
+        dir.path().join(".ftlint.yaml"),
+        "gitops:\n  repoURLs: [\"https://github.com/example/gitops\"]\nrules:\n  argocd-sync-retry:\n    options:\n      require_explicit: true\n",
+    )
+    .unwrap();
+    let repo = load(dir.path());
+    let diags = lint(&repo, "argocd-sync-retry");
+    assert_eq!(diags.len(), 1, "{}", short(&repo, &diags));
+    assert!(diags[0]
+        .message
+        .contains("without an explicit `retry` block"));
+    fix_round_trip_in(dir.path(), "argocd-sync-retry");
+}
+
+/// Fix in place, then the rule is quiet and a second round changes nothing.
+fn fix_round_trip_in(root: &Path, id: &str) {
+    let repo = load(root);
+    let diags = lint(&repo, id);
+    let planned = ftlint::fix::plan(&repo, &diags, false);
+    assert!(!planned.files.is_empty(), "{id}: no fix");
+    ftlint::fix::write(&repo, &planned).unwrap();
+    let again = load(root);
+    let left = lint(&again, id);
+    assert!(left.is_empty(), "{id} after fix:\n{}", short(&again, &left));
+    assert!(ftlint::fix::plan(&again, &left, false).files.is_empty());
 }

@@ -107,7 +107,8 @@ fn a_read_only_file_is_refused_with_a_message() {
 
 #[test]
 fn crlf_files_keep_crlf_when_a_fix_adds_lines() {
-    let app = "apiVersion: argoproj.io/v1alpha1\r\nkind: Application\r\nmetadata:\r\n  name: web\r\n  namespace: argocd\r\nspec:\r\n  project: default\r\n  source:\r\n    repoURL: https://github.com/example/gitops.git\r\n    targetRevision: main\r\n    path: .\r\n  destination:\r\n    server: https://kubernetes.default.svc\r\n    namespace: web\r\n  syncPolicy:\r\n    automated:\r\n      prune: true\r\n";
+    let app = "apiVersion: argoproj.io/v1alpha1\r\nkind: Application\r\nmetadata:\r\n  name: web\r\n  namespace: argocd\r\nspec:\r\n  project: default\r\n  source:\r\n    repoURL: https://github.com/example/gitops.git\r\n    targetRevision: main\r\n    path: .\r\n  destination:\r\n    server: https://kubernetes.default.svc\r\n    namespace: web\r\n  syncPolicy:\r\n    automated:\r\n      prune: true\r\n    retry:\r\n      backoff:\r\n        duration: 10s\r\n";
+    // A retry block without `limit` never retries: the fix adds `limit: 5`.
     let dir = repo(&[("argocd/web.yaml", app)]);
     ftlint()
         .arg("check")
@@ -117,7 +118,7 @@ fn crlf_files_keep_crlf_when_a_fix_adds_lines() {
         .stderr(predicate::str::contains("fixed 1 finding(s)"));
     let after = fs::read_to_string(dir.path().join("argocd/web.yaml")).unwrap();
     assert!(
-        after.len() > app.len() && after.contains("retry:"),
+        after.len() > app.len() && after.contains("limit: 5\r\n"),
         "{after}"
     );
     assert_eq!(

@@ -31,13 +31,8 @@ fn json_docs(text: &str) -> Option<Vec<serde_json::Value>> {
     )
 }
 
-/// Directories known to differ from `kubectl kustomize`: gitops-catalog's
-/// maven tasks, where go-yaml folds a `>` line followed by a more-indented
-/// line with an extra line break (PyYAML and saphyr do not).
-const KNOWN_GAPS: &[&str] = &[
-    "redhat-cop__gitops-catalog/openshift-pipelines-tasks/maven/base",
-    "redhat-cop__gitops-catalog/openshift-pipelines-tasks/maven/overlays/m2-cache",
-];
+/// Directories known to differ from `kubectl kustomize` (none at present).
+const KNOWN_GAPS: &[&str] = &[];
 
 #[test]
 #[ignore]

@@ -255,5 +255,5 @@ fn rebuild(repo: &mut Repo, originals: &Snapshot, edited: &BTreeMap<FileId, Stri
     repo.build_diagnostics = build_diagnostics;
     repo.patch_files = built.patch_files;
     repo.argocd = std::sync::OnceLock::new();
-    repo.app_namespaces = crate::argocd::application_namespaces(repo);
+    repo.app_namespaces = repo.argocd().application_namespaces();
 }

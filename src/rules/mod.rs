@@ -147,6 +147,10 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &argocd::notifications_ref::NotificationsRef,
     &argocd::rbac_default::RbacDefault,
     &argocd::rbac_policy::RbacPolicy,
+    &argocd::ignore_unmatched::IgnoreUnmatched,
+    &argocd::annotation_misplaced::AnnotationMisplaced,
+    &argocd::source_ref_missing::SourceRefMissing,
+    &argocd::appset_template_key::AppsetTemplateKey,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

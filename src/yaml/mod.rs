@@ -1,5 +1,6 @@
 //! Spanned YAML: parse text into trees whose every node knows its bytes.
 
+pub mod edit;
 mod fold;
 mod json_stream;
 mod line_index;

@@ -485,3 +485,46 @@ fn large_inputs_parse_linearly() {
         assert!(parsed.error.is_some());
     }
 }
+
+/// Parse speed over every YAML/JSON file of the corpus (`FTLINT_CORPUS` or `../shared/corpus`).
+#[test]
+#[ignore]
+fn corpus_parse_speed() {
+    let corpus = std::env::var_os("FTLINT_CORPUS").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        std::path::PathBuf::from,
+    );
+    if !corpus.is_dir() {
+        eprintln!("skipping: ../shared/corpus is absent");
+        return;
+    }
+    let mut texts = Vec::new();
+    let mut dirs = vec![corpus];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let kind = entry.file_type().unwrap();
+            let name = path.to_string_lossy();
+            if kind.is_dir() {
+                dirs.push(path);
+            } else if kind.is_file() && [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e))
+            {
+                texts.push(crate::repo::decode(&std::fs::read(&path).unwrap()).0);
+            }
+        }
+    }
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let t = std::time::Instant::now();
+    let documents: usize = texts
+        .iter()
+        .map(|t| parse(t, FileId(0)).documents.len())
+        .sum();
+    let s = t.elapsed().as_secs_f64();
+    println!(
+        "{} files, {documents} documents, {:.1} MB in {s:.2} s: {:.0} MB/s",
+        texts.len(),
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e6 / s
+    );
+    assert!(documents > texts.len() / 2);
+}

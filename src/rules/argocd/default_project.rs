@@ -1,4 +1,5 @@
-use crate::argocd::{model, App};
+use super::model;
+use crate::argocd::App;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
 
@@ -21,15 +22,14 @@ impl Rule for DefaultProject {
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
         let uses_default = |app: &App| {
-            (app.project_name() == "default")
-                .then(|| app.project.as_ref().map(|p| p.span).unwrap_or(app.anchor))
+            let project = app.project.as_ref()?;
+            (app.project_name() == Some("default")).then(|| (project.span, String::new()))
         };
-        for (app, span) in super::apps_with_finding(m, uses_default) {
-            let mut d = super::app_finding(
+        for hit in super::hits(m, uses_default) {
+            let app = hit.app();
+            let mut d = hit.finding(
                 m,
-                app,
-                span,
-                format!("{} uses the `default` AppProject, which allows any source, destination and resource", app.describe(m)),
+                format!("{} uses the `default` AppProject, which allows any source, destination and resource", hit.subject(m)),
             )
             .with_help("create an AppProject that restricts sourceRepos, destinations and cluster resources");
             if app.env.as_deref() == Some("prod") {

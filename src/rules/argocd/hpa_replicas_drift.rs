@@ -1,7 +1,9 @@
-use crate::argocd::{edit, model, App, Origin};
+use super::model;
+use crate::argocd::App;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::Object;
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
+use crate::yaml::edit;
 use crate::yaml::{Node, Span};
 
 /// An Application deploys a workload scaled by an HPA without ignoring
@@ -33,32 +35,43 @@ struct Drift<'a> {
     near_miss: Option<Span>,
 }
 
-fn entry_text(w: &Object, name: &str) -> String {
+fn entry_text(w: &Object, name: Option<&str>) -> String {
     let group = w.group();
     let mut s = String::from("- ");
     if !group.is_empty() {
         s.push_str(&format!("group: {group}\n  "));
     }
-    s.push_str(&format!(
-        "kind: {}\n  name: {name}\n  jsonPointers:\n    - /spec/replicas",
-        w.kind
-    ));
+    s.push_str(&format!("kind: {}\n  ", w.kind));
+    if let Some(name) = name {
+        s.push_str(&format!("name: {name}\n  "));
+    }
+    s.push_str("jsonPointers:\n    - /spec/replicas");
     s
 }
 
 /// Edits adding the missing ignore entries (and `RespectIgnoreDifferences`).
+///
+/// A generated Application is fixed in its ApplicationSet's template, with
+/// entries by group and kind (every element deploys its own workloads).
 fn fix_for(repo: &crate::repo::Repo, app: &App, drifts: &[Drift]) -> Option<Fix> {
     let spec = app.spec()?;
     let file = spec.span.file;
+    // A template merged from a generator's and the ApplicationSet's has no
+    // single place to edit.
+    let inside = |s: Span| s.file == file && s.start >= spec.span.start && s.end <= spec.span.end;
+    if !spec.entries().iter().all(|e| inside(e.key.span)) {
+        return None;
+    }
     let text = &repo.sources.get(file).text;
     let at = |ins: edit::Insertion| Span::new(file, ins.offset, ins.offset);
     let mut parts = Vec::new();
     let missing: Vec<&Drift> = drifts.iter().filter(|d| !d.covered).collect();
     if !missing.is_empty() {
-        let entries: Vec<String> = missing
+        let mut entries: Vec<String> = missing
             .iter()
-            .map(|d| entry_text(d.workload, &d.name))
+            .map(|d| entry_text(d.workload, (!app.is_generated()).then_some(d.name.as_str())))
             .collect();
+        entries.dedup();
         match spec.get("ignoreDifferences") {
             Some(list) => {
                 let ins = edit::sequence_end(text, list)?;
@@ -138,7 +151,7 @@ impl Rule for HpaReplicasDrift {
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let repo = cx.repo;
         let m = model(repo);
-        let mut once = super::Once::default();
+        let mut per_app: Vec<Vec<Drift>> = Vec::with_capacity(m.apps.len());
         for app in &m.apps {
             let respect = app.sync_options.iter().any(|o| o == RESPECT);
             let mut drifts: Vec<Drift> = Vec::new();
@@ -217,49 +230,78 @@ impl Rule for HpaReplicasDrift {
                     });
                 }
             }
+            per_app.push(drifts);
+        }
+        let index_of = |app: &App| m.apps.iter().position(|a| std::ptr::eq(a, app));
+        let find = |app: &App| {
+            let drifts = &per_app[index_of(app)?];
             if drifts.is_empty() {
-                continue;
+                return None;
             }
-            let fix = match app.origin {
-                Origin::Object => fix_for(repo, app, &drifts),
-                Origin::Generated { .. } => None,
+            let mut key: Vec<String> = drifts
+                .iter()
+                .map(|d| {
+                    let what = if app.is_generated() {
+                        String::new()
+                    } else {
+                        d.name.clone()
+                    };
+                    format!(
+                        "{}/{what}/{}/{}",
+                        d.workload.kind, d.covered, d.sets_replicas
+                    )
+                })
+                .collect();
+            key.sort();
+            key.dedup();
+            Some((app.anchor, key.join(",")))
+        };
+        for hit in super::hits(m, find) {
+            let app = hit.app();
+            let Some(drifts) = index_of(app).map(|i| &per_app[i]) else {
+                continue;
             };
-            let mut fix = fix;
-            for d in &drifts {
+            let mut workloads: Vec<String> = Vec::new();
+            for a in &hit.apps {
+                for d in index_of(a).map(|i| &per_app[i]).into_iter().flatten() {
+                    let w = format!("{} {}", d.workload.kind, d.name);
+                    if !workloads.contains(&w) {
+                        workloads.push(w);
+                    }
+                }
+            }
+            let d0 = &drifts[0];
+            let what = if workloads.len() > 3 {
+                format!(
+                    "{} and {} more",
+                    workloads[..3].join(", "),
+                    workloads.len() - 3
+                )
+            } else {
+                workloads.join(", ")
+            };
+            let who = hit.subject(m);
+            let msg = if d0.covered {
+                format!("{who} deploys {what}, scaled by HPA {} and setting `replicas`: ignoreDifferences on /spec/replicas only hides the diff, so every sync resets the replica count; add {RESPECT} to syncOptions", d0.hpa.name)
+            } else if d0.sets_replicas {
+                format!("{who} deploys {what}, scaled by HPA {}, without ignoreDifferences on /spec/replicas: Argo CD fights the autoscaler; since the manifest sets `replicas`, add {RESPECT} to syncOptions too", d0.hpa.name)
+            } else {
+                format!("{who} deploys {what}, scaled by HPA {}, without ignoreDifferences on /spec/replicas: Argo CD reports it OutOfSync whenever the autoscaler acts", d0.hpa.name)
+            };
+            let mut diag = hit.finding(m, msg);
+            for d in drifts.iter().take(3) {
                 let w = d.workload;
-                let span = w
+                let at = w
                     .root
                     .path(&["spec", "replicas"])
                     .map(|n: &Node| n.span)
                     .unwrap_or(w.anchor_span());
-                if app.is_generated() && !once.first(app, span) {
-                    continue;
-                }
-                let what = format!("{} {}", w.kind, w.name);
-                let msg = if d.covered {
-                    format!(
-                        "{what} is scaled by HPA {} and sets `replicas`: {} ignores /spec/replicas only in the diff, so every sync resets the replica count; add {RESPECT} to syncOptions",
-                        d.hpa.name,
-                        app.describe(m)
-                    )
-                } else if d.sets_replicas {
-                    format!(
-                        "{what} is scaled by HPA {} but {} has no ignoreDifferences on /spec/replicas for it: Argo CD fights the autoscaler; since it sets `replicas`, add {RESPECT} to syncOptions too",
-                        d.hpa.name,
-                        app.describe(m)
-                    )
-                } else {
-                    format!(
-                        "{what} is scaled by HPA {} but {} has no ignoreDifferences on /spec/replicas for it: Argo CD reports it OutOfSync whenever the autoscaler acts",
-                        d.hpa.name,
-                        app.describe(m)
-                    )
-                };
-                let mut diag = Diagnostic::new(span, msg).with_related(
-                    d.hpa_span,
-                    format!("scaled by HorizontalPodAutoscaler {}", d.hpa.name),
-                );
-                diag = app.relate(m, diag);
+                diag = diag
+                    .with_related(at, format!("{} {} (unit {})", w.kind, w.name, d.unit))
+                    .with_related(
+                        d.hpa_span,
+                        format!("scaled by HorizontalPodAutoscaler {}", d.hpa.name),
+                    );
                 if let Some(near) = d.near_miss {
                     diag = diag.with_related(
                         near,
@@ -270,20 +312,19 @@ impl Rule for HpaReplicasDrift {
                         ),
                     );
                 }
-                diag = diag.with_help(format!(
-                    "add to the Application's spec.ignoreDifferences: {{group: {}, kind: {}, name: {}, jsonPointers: [/spec/replicas]}}{}",
-                    if w.group().is_empty() { "\"\"" } else { w.group() },
-                    w.kind,
-                    d.name,
-                    if d.sets_replicas { format!(", and {RESPECT} to spec.syncPolicy.syncOptions (or remove `replicas` from the manifest)") } else { String::new() }
-                ));
-                diag.context = super::object_context(repo, &[d.unit.to_string()], w);
-                // One fix per Application carries every missing entry.
-                if let Some(f) = fix.take() {
-                    diag = diag.with_fix(f);
-                }
-                out.push(diag);
             }
+            let w = d0.workload;
+            diag = diag.with_help(format!(
+                "add to the Application's spec.ignoreDifferences: {{group: {}, kind: {}, name: {}, jsonPointers: [/spec/replicas]}}{}",
+                if w.group().is_empty() { "\"\"" } else { w.group() },
+                w.kind,
+                d0.name,
+                if d0.sets_replicas { format!(", and {RESPECT} to spec.syncPolicy.syncOptions (or remove `replicas` from the manifest)") } else { String::new() }
+            ));
+            if let Some(f) = fix_for(repo, app, drifts) {
+                diag = diag.with_fix(f);
+            }
+            out.push(diag);
         }
     }
 }

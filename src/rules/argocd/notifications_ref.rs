@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
-use crate::argocd::{model, Origin};
+use super::model;
+use crate::argocd::Origin;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};

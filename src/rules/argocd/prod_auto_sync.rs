@@ -1,4 +1,5 @@
-use crate::argocd::{model, App};
+use super::model;
+use crate::argocd::App;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
 
@@ -20,15 +21,16 @@ impl Rule for ProdAutoSync {
 
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
-        let auto_synced_prod =
-            |app: &App| app.automated.filter(|_| app.env.as_deref() == Some("prod"));
-        for (app, span) in super::apps_with_finding(m, auto_synced_prod) {
+        let auto_synced_prod = |app: &App| {
+            app.automated
+                .filter(|_| app.env.as_deref() == Some("prod"))
+                .map(|s| (s, String::new()))
+        };
+        for hit in super::hits(m, auto_synced_prod) {
             out.push(
-                super::app_finding(
+                hit.finding(
                     m,
-                    app,
-                    span,
-                    format!("{} syncs automatically into prod, without manual approval", app.describe(m)),
+                    format!("{} syncs automatically into prod, without manual approval", hit.subject(m)),
                 )
                 .with_help("remove `automated` and sync prod by hand (or through the promotion pipeline), or turn this rule off if prod is meant to follow git"),
             );

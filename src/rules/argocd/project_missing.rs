@@ -1,4 +1,5 @@
-use crate::argocd::{model, templated, App};
+use super::model;
+use crate::argocd::{templated, App};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
 
@@ -20,20 +21,21 @@ impl Rule for ProjectMissing {
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
         let undefined_project = |app: &App| {
-            let name = app.project_name();
+            let name = app.project_name()?;
             let defined = name == "default" || templated(name) || m.project(name).is_some();
-            app.project.as_ref().filter(|_| !defined).map(|p| p.span)
+            app.project
+                .as_ref()
+                .filter(|_| !defined)
+                .map(|p| (p.span, name.to_string()))
         };
-        for (app, span) in super::apps_with_finding(m, undefined_project) {
-            let name = app.project_name();
+        for hit in super::hits(m, undefined_project) {
+            let name = hit.app().project_name().unwrap_or_default();
             let known: Vec<&str> = m.projects.iter().map(|p| p.name.as_str()).collect();
-            let mut d = super::app_finding(
+            let mut d = hit.finding(
                 m,
-                app,
-                span,
                 format!(
                     "{} uses AppProject `{name}`, which is not defined in this repository",
-                    app.describe(m)
+                    hit.subject(m)
                 ),
             );
             d = match crate::suggest::did_you_mean(name, known.iter().copied()) {

@@ -1,4 +1,4 @@
-use crate::argocd::model;
+use super::model;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
 

@@ -1,4 +1,4 @@
-use crate::argocd::model;
+use super::model;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
 use crate::yaml::{Entry, Node, Span};
@@ -14,12 +14,14 @@ static META: RuleMeta = RuleMeta::new(
     "a malformed line in argocd-rbac-cm `policy.csv`",
 );
 
+/// `Resources` and `Actions` of `util/rbac/rbac.go`.
 const RESOURCES: &[&str] = &[
     "applications",
     "applicationsets",
     "clusters",
     "projects",
     "repositories",
+    "write-repositories",
     "accounts",
     "certificates",
     "gpgkeys",
@@ -29,7 +31,7 @@ const RESOURCES: &[&str] = &[
     "*",
 ];
 const ACTIONS: &[&str] = &[
-    "get", "create", "update", "delete", "sync", "override", "action", "invoke", "*",
+    "get", "create", "update", "delete", "sync", "rollback", "override", "action", "invoke", "*",
 ];
 
 /// One policy line (`p, ...` or `g, ...`) checked; `None` when well formed.
@@ -53,7 +55,7 @@ pub fn check_line(line: &str) -> Option<String> {
             if !RESOURCES.contains(&res) {
                 return Some(format!(
                     "unknown resource `{res}` (expected one of {})",
-                    RESOURCES[..11].join(", ")
+                    RESOURCES[..12].join(", ")
                 ));
             }
             let verb = act.split('/').next().unwrap_or(act);

@@ -1,4 +1,5 @@
-use crate::argocd::{is_argo, model, HOOK, SYNC_WAVE};
+use super::model;
+use crate::argocd::{is_argo, SYNC_WAVE};
 use crate::diagnostic::{Context, Diagnostic, Severity};
 use crate::model::Object;
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
@@ -247,8 +248,10 @@ fn is_sa_token(o: &Object) -> bool {
     o.kind == "Secret" && o.root.str_at(&["type"]) == Some("kubernetes.io/service-account-token")
 }
 
+/// Hooks (Argo CD's, or Helm's mapped to Argo CD phases) run outside the
+/// waves of normal resources: a PostSync hook is not a wave-0 consumer.
 fn is_hook(o: &Object) -> bool {
-    o.annotation(HOOK).is_some()
+    crate::argocd::hook_phases(o).is_some()
 }
 
 impl Rule for SyncWaveOrder {

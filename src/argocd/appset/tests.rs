@@ -1,0 +1,337 @@
+//! Generators on ApplicationSets shaped like Argo CD's documented examples
+//! (`applicationset/examples/`, `docs/operator-manual/applicationset/`),
+//! with the Applications Argo CD generates for them.
+
+use serde_json::{json, Map, Value as J};
+
+use super::*;
+use crate::yaml::{parse, FileId};
+
+struct FakeTree {
+    dirs: Vec<String>,
+    files: Vec<(String, J)>,
+    clusters: Vec<Cluster>,
+}
+
+impl Tree for FakeTree {
+    fn in_repo(&self, repo_url: &str) -> bool {
+        repo_url.contains("example/gitops")
+    }
+    fn dirs(&self) -> &[String] {
+        &self.dirs
+    }
+    fn files(&self) -> Vec<(&str, Option<J>)> {
+        self.files
+            .iter()
+            .map(|(p, v)| (p.as_str(), Some(v.clone())))
+            .collect()
+    }
+    fn clusters(&self) -> &[Cluster] {
+        &self.clusters
+    }
+}
+
+fn tree() -> FakeTree {
+    let dirs = [
+        "apps",
+        "apps/api",
+        "apps/web",
+        "apps/legacy",
+        "cluster-config",
+        "cluster-config/engineering",
+        "cluster-config/engineering/dev",
+        "cluster-config/engineering/prod",
+    ];
+    let mut dirs: Vec<String> = dirs.iter().map(|d| d.to_string()).collect();
+    dirs.sort();
+    FakeTree {
+        dirs,
+        files: vec![
+            (
+                "cluster-config/engineering/dev/config.json".into(),
+                json!({"aws_account": "123", "cluster": {"name": "engineering-dev", "address": "https://1.2.3.4"}}),
+            ),
+            (
+                "cluster-config/engineering/prod/config.json".into(),
+                json!({"aws_account": "456", "cluster": {"name": "engineering-prod", "address": "https://5.6.7.8"}}),
+            ),
+        ],
+        clusters: Vec::new(),
+    }
+}
+
+fn cluster(name: &str, server: &str, env: &str) -> Cluster {
+    let mut labels = Map::new();
+    labels.insert("environment".into(), J::String(env.into()));
+    Cluster {
+        name: name.into(),
+        server: server.into(),
+        labels,
+        ..Default::default()
+    }
+}
+
+/// Expand and render: (Application name, project, path, namespace) per Application.
+fn apps(yaml: &str, tree: &FakeTree) -> (Vec<(String, String, String, String)>, Expansion) {
+    let parsed = parse(yaml, FileId(0));
+    let root = &parsed.documents[0].root;
+    let spec = root.get("spec").unwrap();
+    let syntax = Syntax::of(spec);
+    let mut expansion = expand(spec, tree);
+    let mut out = Vec::new();
+    let groups = expansion.groups.clone();
+    for g in &groups {
+        for e in &g.elements {
+            let Some(app) = render_template(
+                &g.template,
+                e,
+                syntax,
+                spec.get("templatePatch"),
+                &mut expansion.issues,
+            ) else {
+                continue;
+            };
+            let s = |p: &[&str]| app.str_at(p).unwrap_or("").to_string();
+            out.push((
+                s(&["metadata", "name"]),
+                s(&["spec", "project"]),
+                s(&["spec", "source", "path"]),
+                s(&["spec", "destination", "namespace"]),
+            ));
+        }
+    }
+    (out, expansion)
+}
+
+fn names(v: &[(String, String, String, String)]) -> Vec<&str> {
+    v.iter().map(|a| a.0.as_str()).collect()
+}
+
+#[test]
+fn list_generator_both_syntaxes() {
+    let fast = "spec:\n  generators:\n  - list:\n      elements:\n      - cluster: engineering-dev\n        url: https://1.2.3.4\n        values:\n          ns: dev\n      - cluster: engineering-prod\n        url: https://5.6.7.8\n        values:\n          ns: prod\n  template:\n    metadata:\n      name: '{{cluster}}-guestbook'\n    spec:\n      project: default\n      source:\n        path: guestbook/{{cluster}}\n      destination:\n        server: '{{url}}'\n        namespace: '{{values.ns}}'\n";
+    let (out, x) = apps(fast, &tree());
+    assert_eq!(
+        out,
+        vec![
+            (
+                "engineering-dev-guestbook".into(),
+                "default".into(),
+                "guestbook/engineering-dev".into(),
+                "dev".into()
+            ),
+            (
+                "engineering-prod-guestbook".into(),
+                "default".into(),
+                "guestbook/engineering-prod".into(),
+                "prod".into()
+            ),
+        ]
+    );
+    assert!(x.issues.is_empty() && x.not_expandable.is_empty());
+    let go = fast
+        .replace(
+            "spec:\n  generators",
+            "spec:\n  goTemplate: true\n  generators",
+        )
+        .replace("{{cluster}}", "{{.cluster}}")
+        .replace("{{url}}", "{{.url}}")
+        .replace("{{values.ns}}", "{{.values.ns | upper}}");
+    let (out, _) = apps(&go, &tree());
+    assert_eq!(
+        names(&out),
+        vec!["engineering-dev-guestbook", "engineering-prod-guestbook"]
+    );
+    assert_eq!(out[1].3, "PROD");
+}
+
+#[test]
+fn generator_template_overrides_and_fills_from_spec_template() {
+    // The shape of applicationset/examples/template-override.
+    let yaml = "spec:\n  generators:\n  - list:\n      elements:\n      - cluster: engineering-dev\n        url: https://kubernetes.default.svc\n      template:\n        metadata: {}\n        spec:\n          project: \"team\"\n          source:\n            path: 'override/{{cluster}}'\n          destination: {}\n  template:\n    metadata:\n      name: '{{cluster}}-guestbook'\n    spec:\n      project: \"default\"\n      source:\n        path: default\n      destination:\n        server: '{{url}}'\n        namespace: guestbook\n";
+    let (out, _) = apps(yaml, &tree());
+    assert_eq!(
+        out,
+        vec![(
+            "engineering-dev-guestbook".into(),
+            "team".into(),
+            "override/engineering-dev".into(),
+            "guestbook".into()
+        )]
+    );
+}
+
+#[test]
+fn git_directories_with_exclude_and_unmatched_pattern() {
+    let yaml = "spec:\n  goTemplate: true\n  generators:\n  - git:\n      repoURL: https://github.com/example/gitops.git\n      directories:\n      - path: apps/*\n      - path: apps/legacy\n        exclude: true\n      - path: services/*\n  template:\n    metadata:\n      name: '{{.path.basename}}'\n    spec:\n      project: default\n      source:\n        path: '{{.path.path}}'\n      destination:\n        namespace: '{{index .path.segments 1}}'\n";
+    let (out, x) = apps(yaml, &tree());
+    assert_eq!(names(&out), vec!["api", "web"]);
+    assert_eq!(out[0].2, "apps/api");
+    assert!(
+        matches!(&x.issues[..], [Issue::NothingMatched { pattern, files: false, .. }] if pattern == "services/*")
+    );
+    // `*` does not cross `/` (Go's path.Match): `apps/*` is not `cluster-config/...`.
+    let deep = yaml.replace("path: apps/*", "path: '*/engineering/*'");
+    let (out, _) = apps(&deep, &tree());
+    assert_eq!(names(&out), vec!["dev", "prod"]);
+}
+
+#[test]
+fn git_files_flattened_as_argo_cd_builds_them() {
+    // The shape of applicationset/examples/git-generator-files-discovery.
+    let fast = "spec:\n  generators:\n  - git:\n      repoURL: https://github.com/example/gitops\n      files:\n      - path: cluster-config/**/config.json\n  template:\n    metadata:\n      name: '{{cluster.name}}-guestbook'\n    spec:\n      project: default\n      source:\n        path: '{{path}}/app'\n      destination:\n        namespace: '{{path.basename}}-{{aws_account}}'\n";
+    let (out, x) = apps(fast, &tree());
+    assert_eq!(
+        out,
+        vec![
+            (
+                "engineering-dev-guestbook".into(),
+                "default".into(),
+                "cluster-config/engineering/dev/app".into(),
+                "dev-123".into()
+            ),
+            (
+                "engineering-prod-guestbook".into(),
+                "default".into(),
+                "cluster-config/engineering/prod/app".into(),
+                "prod-456".into()
+            ),
+        ]
+    );
+    assert!(x.issues.is_empty());
+    let go = "spec:\n  goTemplate: true\n  goTemplateOptions: [\"missingkey=error\"]\n  generators:\n  - git:\n      repoURL: https://github.com/example/gitops\n      files:\n      - path: cluster-config/**/config.json\n      - path: cluster-config/engineering/prod/config.json\n        exclude: true\n  template:\n    metadata:\n      name: '{{.cluster.name}}'\n    spec:\n      project: default\n      source:\n        path: '{{.path.path}}/{{.path.filename}}'\n";
+    let (out, _) = apps(go, &tree());
+    assert_eq!(names(&out), vec!["engineering-dev"]);
+    assert_eq!(out[0].2, "cluster-config/engineering/dev/config.json");
+}
+
+#[test]
+fn clusters_from_secrets_with_selector_and_values() {
+    let mut t = tree();
+    t.clusters = vec![
+        cluster("prod-eu", "https://prod-eu", "prod"),
+        cluster("staging", "https://staging", "staging"),
+    ];
+    let yaml = "spec:\n  generators:\n  - clusters:\n      selector:\n        matchLabels:\n          environment: prod\n      values:\n        revision: '{{name}}-stable'\n  template:\n    metadata:\n      name: 'guestbook-{{name}}'\n    spec:\n      project: '{{metadata.labels.environment}}'\n      source:\n        path: guestbook\n      destination:\n        namespace: '{{values.revision}}'\n";
+    let (out, _) = apps(yaml, &t);
+    assert_eq!(
+        out,
+        vec![(
+            "guestbook-prod-eu".into(),
+            "prod".into(),
+            "guestbook".into(),
+            "prod-eu-stable".into()
+        )]
+    );
+    // No selector: every Secret, then the in-cluster cluster.
+    let all = yaml.replace(
+        "      selector:\n        matchLabels:\n          environment: prod\n",
+        "",
+    );
+    let (out, _) = apps(&all, &t);
+    assert_eq!(
+        names(&out),
+        vec![
+            "guestbook-prod-eu",
+            "guestbook-staging",
+            "guestbook-in-cluster"
+        ]
+    );
+    // No cluster Secret in the repository: the cluster list is Argo CD's.
+    let (out, x) = apps(&all, &tree());
+    assert!(out.is_empty());
+    assert!(x.groups[0].unknown);
+    assert!(x.not_expandable[0].kind.starts_with("clusters"));
+}
+
+#[test]
+fn generator_selector_filters_parameters() {
+    let yaml = "spec:\n  generators:\n  - list:\n      elements:\n      - env: prod\n        tier: web\n      - env: dev\n        tier: web\n    selector:\n      matchExpressions:\n      - key: env\n        operator: In\n        values: [prod]\n  template:\n    metadata:\n      name: '{{tier}}-{{env}}'\n";
+    let (out, _) = apps(yaml, &tree());
+    assert_eq!(names(&out), vec!["web-prod"]);
+}
+
+#[test]
+fn matrix_interpolates_the_second_generator() {
+    // The shape of applicationset/examples/matrix/list-and-git.yaml.
+    let yaml = "spec:\n  goTemplate: true\n  generators:\n  - matrix:\n      generators:\n      - list:\n          elements:\n          - dir: apps\n            env: prod\n      - git:\n          repoURL: https://github.com/example/gitops\n          directories:\n          - path: '{{.dir}}/*'\n  template:\n    metadata:\n      name: '{{.path.basename}}-{{.env}}'\n    spec:\n      source:\n        path: '{{.path.path}}'\n";
+    let (out, x) = apps(yaml, &tree());
+    assert_eq!(names(&out), vec!["api-prod", "legacy-prod", "web-prod"]);
+    assert!(x.issues.is_empty());
+}
+
+#[test]
+fn merge_by_keys() {
+    // The shape of applicationset/examples/merge/merge-clusters-and-list.yaml.
+    let mut t = tree();
+    t.clusters = vec![
+        cluster("prod-eu", "https://prod-eu", "prod"),
+        cluster("staging", "https://staging", "staging"),
+    ];
+    let yaml = "spec:\n  generators:\n  - merge:\n      mergeKeys: [server]\n      generators:\n      - clusters:\n          values:\n            kafka: 'true'\n            redis: 'false'\n      - list:\n          elements:\n          - server: https://staging\n            values.redis: 'true'\n  template:\n    metadata:\n      name: '{{name}}-{{values.kafka}}-{{values.redis}}'\n";
+    let (out, _) = apps(yaml, &t);
+    assert_eq!(
+        names(&out),
+        vec![
+            "prod-eu-true-false",
+            "staging-true-true",
+            "in-cluster-true-false"
+        ]
+    );
+}
+
+#[test]
+fn missing_keys_by_syntax() {
+    let yaml = "spec:\n  goTemplate: true\n  goTemplateOptions: [\"missingkey=error\"]\n  generators:\n  - list:\n      elements:\n      - env: prod\n        region: eu\n      - env: dev\n  template:\n    metadata:\n      name: 'web-{{.env}}-{{.region}}'\n";
+    let (out, x) = apps(yaml, &tree());
+    // Argo CD fails on the element without `region`.
+    assert_eq!(names(&out), vec!["web-prod-eu"]);
+    assert!(
+        matches!(&x.issues[..], [Issue::MissingKey { key, fatal: true, .. }] if key == "region")
+    );
+    // Without the option Go prints `<no value>`.
+    let lenient = yaml.replace("  goTemplateOptions: [\"missingkey=error\"]\n", "");
+    let (out, x) = apps(&lenient, &tree());
+    assert_eq!(names(&out), vec!["web-prod-eu", "web-dev-<no value>"]);
+    assert!(matches!(
+        &x.issues[..],
+        [Issue::MissingKey { fatal: false, .. }]
+    ));
+    // A key read only through `default` is not missing.
+    let guarded = lenient.replace("{{.region}}", "{{ default \"any\" .region }}");
+    let (out, x) = apps(&guarded, &tree());
+    assert_eq!(names(&out), vec!["web-prod-eu", "web-dev-any"]);
+    assert!(x.issues.is_empty());
+    // fasttemplate leaves an unknown tag as written.
+    let fast = "spec:\n  generators:\n  - list:\n      elements:\n      - env: prod\n  template:\n    metadata:\n      name: 'web-{{env}}-{{region}}'\n";
+    let (out, x) = apps(fast, &tree());
+    assert_eq!(names(&out), vec!["web-prod-{{region}}"]);
+    assert!(
+        matches!(&x.issues[..], [Issue::MissingKey { key, fatal: false, .. }] if key == "region")
+    );
+}
+
+#[test]
+fn template_patch_is_merged() {
+    let yaml = "spec:\n  goTemplate: true\n  generators:\n  - list:\n      elements:\n      - env: prod\n        auto: true\n      - env: dev\n        auto: false\n  template:\n    metadata:\n      name: 'web-{{.env}}'\n    spec:\n      project: default\n  templatePatch: |\n    spec:\n      project: '{{.env}}'\n    {{- if .auto }}\n      syncPolicy:\n        automated: {}\n    {{- end }}\n";
+    let (out, _) = apps(yaml, &tree());
+    assert_eq!(out[0].1, "prod");
+    assert_eq!(out[1].1, "dev");
+}
+
+#[test]
+fn live_generators_are_counted_and_their_template_kept() {
+    let yaml = "spec:\n  generators:\n  - pullRequest:\n      github:\n        owner: example\n  - git:\n      repoURL: https://github.com/other/repo\n      directories:\n      - path: '*'\n  - matrix:\n      generators:\n      - scmProvider: {}\n      - list:\n          elements: [{a: b}]\n  template:\n    metadata:\n      name: 'pr-{{number}}'\n    spec:\n      project: default\n";
+    let (out, x) = apps(yaml, &tree());
+    assert!(out.is_empty());
+    let kinds: Vec<&str> = x.not_expandable.iter().map(|n| n.kind).collect();
+    assert_eq!(
+        kinds,
+        vec!["pullRequest", "git (another repository)", "scmProvider"]
+    );
+    assert!(x.groups.iter().all(|g| g.unknown));
+    assert_eq!(
+        x.groups[0].template.str_at(&["spec", "project"]),
+        Some("default")
+    );
+}

@@ -1,0 +1,448 @@
+//! Building the [`Model`] once per run from the rendered units and the
+//! parsed files: Applications written or generated, AppProjects, cluster
+//! Secrets, `argocd-*-cm`, which units each Application deploys, the
+//! app-of-apps tree and each Application's environment.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::{Map, Value as J};
+
+use super::application::parse_app;
+use super::appset::{self, Cluster, Issue, NotExpandable, Tree};
+use super::project::{parse_project, Project};
+
+use super::{identity, is_argo, templated, url, App, Origin};
+use crate::config::Config;
+use crate::env::{self, EnvInput};
+use crate::model::{Object, Unit};
+use crate::source::Sources;
+use crate::yaml::{FileId, Node, Span};
+
+/// What the model is built from (the repository, without depending on it).
+pub struct Input<'a> {
+    pub sources: &'a Sources,
+    pub units: &'a [Unit],
+    pub config: &'a Config,
+    pub cli_env: Option<&'a str>,
+    /// Files only used as Kustomize patches.
+    pub patch_files: &'a [FileId],
+}
+
+#[derive(Clone, Debug)]
+pub struct AppSet {
+    pub name: String,
+    pub anchor: Span,
+    pub file: FileId,
+    pub go_template: bool,
+    /// Applications generated from known parameters.
+    pub generated: usize,
+    /// Elements Argo CD fails on (`missingkey=error`): no Application.
+    pub failed_elements: usize,
+    /// Generators whose parameters are not known offline.
+    pub not_expandable: Vec<NotExpandable>,
+    pub issues: Vec<Issue>,
+    /// `spec.template` (or the spec), for findings about the template.
+    pub template_span: Span,
+    pub units: Vec<String>,
+}
+
+/// The Argo CD model of the repository.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// Identities ([`url::repo_key`]) of this repository's URLs.
+    pub this_repo: Vec<String>,
+    /// Where they come from: `config`, `git remote`, `inferred`, or `none`.
+    pub this_repo_from: &'static str,
+    pub apps: Vec<App>,
+    pub appsets: Vec<AppSet>,
+    pub projects: Vec<Project>,
+    /// `argocd-notifications-cm`, `argocd-rbac-cm`, `argocd-cm` ConfigMaps
+    /// (rendered, or written as a Kustomize patch of a remote base).
+    pub config_maps: Vec<Object>,
+    pub clusters: Vec<Cluster>,
+}
+
+const ARGOCD_CONFIG_MAPS: [&str; 3] = ["argocd-notifications-cm", "argocd-rbac-cm", "argocd-cm"];
+
+fn is_argocd_config_map(o: &Object) -> bool {
+    o.kind == "ConfigMap" && ARGOCD_CONFIG_MAPS.contains(&o.name.as_str())
+}
+
+fn is_cluster_secret(o: &Object) -> bool {
+    o.kind == "Secret" && o.label("argocd.argoproj.io/secret-type") == Some("cluster")
+}
+
+/// Every distinct object of interest (a base seen through several overlays
+/// once per distinct rendering) with the units it appears in, then the ones
+/// no unit renders (a bootstrap Application no kustomization includes, an
+/// `argocd-*-cm` written as a patch of a remote base).
+fn collect(input: &Input, pred: impl Fn(&Object) -> bool) -> Vec<(Object, Vec<String>)> {
+    let mut out: Vec<(Object, Vec<String>)> = Vec::new();
+    let mut index: HashMap<(Span, String), usize> = HashMap::new();
+    let mut seen: HashSet<Span> = HashSet::new();
+    for unit in input.units {
+        for o in unit.objects.iter().filter(|o| pred(o)) {
+            seen.insert(o.root.span);
+            let key = (o.root.span, o.display_id());
+            match index.get(&key) {
+                Some(&i) if out[i].0.root == o.root => out[i].1.push(unit.id.clone()),
+                _ => {
+                    index.insert(key, out.len());
+                    out.push((o.clone(), vec![unit.id.clone()]));
+                }
+            }
+        }
+    }
+    for file in &input.sources.files {
+        let patch = input.patch_files.contains(&file.id);
+        for (i, doc) in file.parsed.documents.iter().enumerate() {
+            if seen.contains(&doc.root.span) {
+                continue;
+            }
+            let Some(o) = Object::from_node(doc.root.clone(), file.id, i) else {
+                continue;
+            };
+            // A patch is a partial object: only a ConfigMap's data is whole.
+            if pred(&o) && (!patch || is_argocd_config_map(&o)) {
+                out.push((o, Vec::new()));
+            }
+        }
+    }
+    out
+}
+
+/// The repository as the generators see it.
+struct RepoTree<'a> {
+    input: &'a Input<'a>,
+    this_repo: &'a [String],
+    dirs: std::cell::OnceCell<Vec<String>>,
+    clusters: &'a [Cluster],
+}
+
+impl Tree for RepoTree<'_> {
+    fn in_repo(&self, repo_url: &str) -> bool {
+        url::repo_key(repo_url).is_some_and(|k| self.this_repo.contains(&k))
+    }
+
+    fn dirs(&self) -> &[String] {
+        self.dirs
+            .get_or_init(|| list_dirs(&self.input.sources.root))
+    }
+
+    fn files(&self) -> Vec<(&str, Option<J>)> {
+        self.input
+            .sources
+            .files
+            .iter()
+            .map(|f| {
+                let doc = match (&f.parsed.error, f.parsed.documents.as_slice()) {
+                    (None, [one]) => Some(one.root.to_json()),
+                    (None, []) => Some(J::Null),
+                    _ => None,
+                };
+                (f.path.as_str(), doc)
+            })
+            .collect()
+    }
+
+    fn clusters(&self) -> &[Cluster] {
+        self.clusters
+    }
+}
+
+fn cluster_of(o: &Object) -> Cluster {
+    let field = |k: &str| -> String {
+        if let Some(v) = o.root.path(&["stringData", k]).and_then(Node::scalar_text) {
+            return v;
+        }
+        o.root
+            .path(&["data", k])
+            .and_then(Node::as_str)
+            .and_then(|b| {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD
+                    .decode(b.trim())
+                    .ok()
+            })
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    };
+    let map = |k: &str| -> Map<String, J> {
+        o.root
+            .path(&["metadata", k])
+            .map(Node::to_json)
+            .and_then(|j| j.as_object().cloned())
+            .unwrap_or_default()
+    };
+    Cluster {
+        name: field("name"),
+        server: field("server"),
+        project: field("project"),
+        labels: map("labels"),
+        annotations: map("annotations"),
+        span: o.anchor_span(),
+    }
+}
+
+impl Model {
+    pub fn build(input: &Input) -> Model {
+        let mut model = Model::default();
+        let root = input.sources.root.clone();
+        (model.this_repo, model.this_repo_from) =
+            identity::configured(&input.config.repo_urls, &root);
+
+        let objects = collect(input, |o| {
+            o.group() == "argoproj.io" || is_argocd_config_map(o) || is_cluster_secret(o)
+        });
+        for (o, units) in &objects {
+            match o.kind.as_str() {
+                "Application" if is_argo(o, "Application") => {
+                    let mut app = parse_app(&o.root, o.file, Origin::Object);
+                    app.defined_in = units.clone();
+                    model.apps.push(app);
+                }
+                "AppProject" if is_argo(o, "AppProject") => {
+                    model.projects.push(parse_project(o, units))
+                }
+                "ConfigMap" => model.config_maps.push(o.clone()),
+                "Secret" => model.clusters.push(cluster_of(o)),
+                _ => {}
+            }
+        }
+        let argocd_cm: Vec<&Object> = model
+            .config_maps
+            .iter()
+            .filter(|o| o.name == "argocd-cm")
+            .collect();
+        super::project::merge_global_projects(&mut model.projects, &argocd_cm);
+        if model.this_repo.is_empty() {
+            model.this_repo = identity::inferred(model.apps.iter(), &root);
+            if !model.this_repo.is_empty() {
+                model.this_repo_from = "inferred";
+            }
+        }
+        let appsets: Vec<&(Object, Vec<String>)> = objects
+            .iter()
+            .filter(|(o, _)| is_argo(o, "ApplicationSet"))
+            .collect();
+        let this_repo = model.this_repo.clone();
+        let clusters = model.clusters.clone();
+        let tree = RepoTree {
+            input,
+            this_repo: &this_repo,
+            dirs: Default::default(),
+            clusters: &clusters,
+        };
+        for (o, units) in appsets {
+            model.expand_appset(o, units, &tree);
+        }
+        model.resolve_sources(input);
+        model.link_parents();
+        model
+    }
+
+    fn expand_appset(&mut self, o: &Object, units: &[String], tree: &RepoTree) {
+        let Some(spec) = o.root.get("spec") else {
+            return;
+        };
+        let syntax = appset::Syntax::of(spec);
+        let mut expansion = appset::expand(spec, tree);
+        let index = self.appsets.len();
+        let patch = spec.get("templatePatch");
+        let mut generated = 0;
+        let mut failed_elements = 0;
+        for group in &expansion.groups {
+            if group.unknown {
+                // Parameters unknown: the template is checked as written.
+                let mut app =
+                    parse_app(&group.template, o.file, Origin::Template { appset: index });
+                app.defined_in = units.to_vec();
+                self.apps.push(app);
+                continue;
+            }
+            for element in &group.elements {
+                let Some(rendered) = appset::render_template(
+                    &group.template,
+                    element,
+                    syntax,
+                    patch,
+                    &mut expansion.issues,
+                ) else {
+                    failed_elements += 1;
+                    continue;
+                };
+                let origin = Origin::Generated {
+                    appset: index,
+                    element: element.clone(),
+                };
+                let mut app = parse_app(&rendered, o.file, origin);
+                app.defined_in = units.to_vec();
+                self.apps.push(app);
+                generated += 1;
+            }
+        }
+        self.appsets.push(AppSet {
+            name: o.name.clone(),
+            anchor: o.anchor_span(),
+            file: o.file,
+            go_template: syntax.go,
+            generated,
+            failed_elements,
+            not_expandable: expansion.not_expandable,
+            issues: expansion.issues,
+            template_span: spec.get("template").map_or(spec.span, |t| t.span),
+            units: units.to_vec(),
+        });
+    }
+
+    /// Sources in this repository, the units they deploy, environments.
+    fn resolve_sources(&mut self, input: &Input) {
+        let root = &input.sources.root;
+        for app in &mut self.apps {
+            for s in &mut app.sources {
+                s.in_repo = s
+                    .repo_url
+                    .as_ref()
+                    .and_then(|u| url::repo_key(&u.value))
+                    .is_some_and(|k| self.this_repo.contains(&k));
+                let (true, Some(p)) = (s.in_repo, &s.path) else {
+                    continue;
+                };
+                if templated(p) {
+                    continue;
+                }
+                s.path_exists = root.join(p).is_dir();
+                for unit in input.units {
+                    let id = unit.id.as_str();
+                    let deployed = id == p
+                        || (s.directory_recurse
+                            && (p.is_empty() || id.starts_with(&format!("{p}/"))));
+                    if deployed && !app.units.iter().any(|u| u == id) {
+                        app.units.push(id.to_string());
+                    }
+                }
+            }
+            let file_path = input.sources.path(app.file);
+            let first_path = app
+                .in_repo_sources()
+                .find_map(|s| s.path.clone())
+                .unwrap_or_default();
+            let marker = if first_path.is_empty() {
+                String::new()
+            } else {
+                format!("{first_path}/kustomization.yaml")
+            };
+            let paths: Vec<&str> = [file_path, marker.as_str()]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect();
+            let dest_ns = app
+                .destination
+                .namespace
+                .as_ref()
+                .map(|n| n.value.as_str())
+                .filter(|n| !templated(n));
+            app.env = env::resolve(
+                input.config,
+                &EnvInput {
+                    cli_env: input.cli_env,
+                    paths: &paths,
+                    app_namespace: dest_ns,
+                    unit_dir: &first_path,
+                    namespace: None,
+                },
+            );
+        }
+    }
+
+    /// App of apps: the parent deploys a unit that defines the child.
+    fn link_parents(&mut self) {
+        let parents: Vec<Option<usize>> = self
+            .apps
+            .iter()
+            .enumerate()
+            .map(|(i, child)| {
+                self.apps.iter().enumerate().find_map(|(j, parent)| {
+                    (j != i && parent.units.iter().any(|u| child.defined_in.contains(u)))
+                        .then_some(j)
+                })
+            })
+            .collect();
+        for (app, parent) in self.apps.iter_mut().zip(parents) {
+            app.parent = parent;
+        }
+    }
+
+    pub fn project(&self, name: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.name == name)
+    }
+
+    /// Applications deploying a unit.
+    pub fn apps_deploying<'a>(&'a self, unit: &'a str) -> impl Iterator<Item = &'a App> + 'a {
+        self.apps
+            .iter()
+            .filter(move |a| a.units.iter().any(|u| u == unit))
+    }
+
+    pub fn config_map(&self, name: &str) -> impl Iterator<Item = &Object> {
+        let name = name.to_string();
+        self.config_maps.iter().filter(move |o| o.name == name)
+    }
+
+    pub fn generated_apps(&self) -> usize {
+        self.apps.iter().filter(|a| a.is_generated()).count()
+    }
+
+    /// ApplicationSet generators whose parameters are not known offline.
+    pub fn skipped_generators(&self) -> usize {
+        self.appsets.iter().map(|s| s.not_expandable.len()).sum()
+    }
+
+    /// Destination namespace of the Application deploying each unit (env resolution).
+    pub fn application_namespaces(&self) -> HashMap<String, String> {
+        let mut out = HashMap::new();
+        for app in &self.apps {
+            let Some(ns) = &app.destination.namespace else {
+                continue;
+            };
+            if templated(&ns.value) || ns.value.is_empty() {
+                continue;
+            }
+            for unit in &app.units {
+                out.entry(unit.clone()).or_insert_with(|| ns.value.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Directories of the tree under `root` (relative, without hidden ones).
+fn list_dirs(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(root.to_path_buf(), String::new())];
+    while let Some((abs, rel)) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&abs) else {
+            continue;
+        };
+        for entry in rd.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let Ok(ft) = entry.file_type() else { continue };
+            if !ft.is_dir() {
+                continue;
+            }
+            let child = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            out.push(child.clone());
+            stack.push((entry.path(), child));
+        }
+    }
+    out.sort();
+    out
+}
