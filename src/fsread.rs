@@ -139,6 +139,19 @@ impl RootReader {
     }
 }
 
+/// Read `rel` (relative to `root`) as text with the default limit, refusing
+/// anything outside `root`: for files a kustomization names that are not among
+/// the linted sources.
+pub fn read_in_root(root: &Path, rel: &str) -> Result<String, ReadError> {
+    let bytes = RootReader::new(root, DEFAULT_MAX_FILE_SIZE)?.read(Path::new(rel))?;
+    String::from_utf8(bytes).map_err(|e| {
+        ReadError::Other(format!(
+            "it is not valid UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 /// Read a regular file of at most `max_size` bytes, wherever it is (the config
 /// file, `--seal-cert`, `--crd`: paths the user named explicitly).
 pub fn read_bounded(path: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {

@@ -213,3 +213,164 @@ fn an_unwritable_file_stops_the_run_before_any_write() {
         AMBIGUOUS
     );
 }
+
+fn unsafe_diff(dir: &Path) -> assert_cmd::assert::Assert {
+    ftlint()
+        .arg("check")
+        .arg(dir)
+        .args(["--fix", "--unsafe-fixes", "--diff", "--select", "schema"])
+        .assert()
+}
+
+#[test]
+fn a_rename_next_to_the_existing_key_is_dropped_as_a_duplicate() {
+    let kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nconfigMapGenerator:\n  - name: app\n    files:\n      - app.properties\n    filters:\n      - x\n";
+    let dir = repo(&[
+        ("kustomization.yaml", kustomization),
+        ("app.properties", "a=b\n"),
+    ]);
+    unsafe_diff(dir.path())
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "kustomization.yaml:7:5: fix for `schema` not applied: it would create a duplicate key",
+        ));
+}
+
+#[test]
+fn renames_that_create_schema_errors_are_dropped() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: web\nspec:\n  hostnames:\n    - web.local\n  containers:\n    - name: web\n      image: nginx:1.27\n";
+    let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://charts.example.com\n    chart: web\n    targetRevision: 1.0.0\n    helm:\n      useCredentials: yes-please\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n";
+    let dir = repo(&[("pod.yaml", pod), ("app.yaml", app)]);
+    unsafe_diff(dir.path())
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "pod.yaml:7:3: fix for `schema` not applied: it would cause a new finding: pod.yaml[schema] `hostname` must be a string",
+        ))
+        .stderr(predicate::str::contains(
+            "app.yaml:13:7: fix for `schema` not applied: it would cause a new finding: app.yaml[schema] `passCredentials` must be a boolean",
+        ));
+    ftlint()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--fix", "--unsafe-fixes", "--select", "schema"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("pod.yaml")).unwrap(),
+        pod
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("app.yaml")).unwrap(),
+        app
+    );
+}
+
+#[test]
+fn a_rename_that_resolves_the_finding_is_applied() {
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: web\nspec:\n  replica: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
+    let dir = repo(&[("deploy.yaml", deploy)]);
+    ftlint()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--fix", "--unsafe-fixes", "--select", "schema"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("fixed 1 finding(s) in 1 file(s)"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("deploy.yaml")).unwrap(),
+        deploy.replace("replica: 2", "replicas: 2")
+    );
+}
+
+fn cert(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/seal")
+        .join(name)
+}
+
+fn seal(dir: &Path) -> assert_cmd::assert::Assert {
+    ftlint()
+        .arg("check")
+        .arg(dir)
+        .args(["--fix", "--select", "no-plaintext-secret", "--seal-cert"])
+        .arg(cert("test-cert.pem"))
+        .assert()
+}
+
+#[test]
+fn sealing_keeps_the_next_document_labels_annotations_and_comments() {
+    let text = "# top comment\napiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\n  namespace: argocd\n  labels:\n    argocd.argoproj.io/secret-type: repository\n  annotations:\n    team: payments\n    kubectl.kubernetes.io/last-applied-configuration: '{\"stringData\":{\"sshPrivateKey\":\"x\"}}'\ntype: Opaque\nstringData:\n  sshPrivateKey: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n    b3BlbnNzaC1rZXktdjEAAAAA\n    -----END OPENSSH PRIVATE KEY-----\n---\n# the next document\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: argocd\ndata:\n  LOG_LEVEL: info\n";
+    let dir = repo(&[("secrets.yaml", text)]);
+    seal(dir.path()).code(0);
+    let after = fs::read_to_string(dir.path().join("secrets.yaml")).unwrap();
+    assert!(
+        after.starts_with("# top comment\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("\n---\n# the next document\napiVersion: v1\nkind: ConfigMap\n"),
+        "{after}"
+    );
+    assert!(after.ends_with("data:\n  LOG_LEVEL: info\n"), "{after}");
+    assert!(
+        after.contains("      labels:\n        argocd.argoproj.io/secret-type: repository\n"),
+        "{after}"
+    );
+    assert!(after.contains("        team: payments\n"), "{after}");
+    assert!(
+        !after.contains("last-applied") && !after.contains("OPENSSH"),
+        "{after}"
+    );
+}
+
+#[test]
+fn sealing_a_json_file_writes_json() {
+    let text = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Secret\",\n  \"metadata\": {\"name\": \"db\", \"namespace\": \"shop\", \"labels\": {\"app\": \"db\"}},\n  \"type\": \"Opaque\",\n  \"data\": {\"password\": \"czNjcjN0\"}\n}\n";
+    let dir = repo(&[("secret.json", text)]);
+    seal(dir.path()).code(0);
+    let after = fs::read_to_string(dir.path().join("secret.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(v["kind"], "SealedSecret");
+    assert_eq!(v["spec"]["template"]["metadata"]["labels"]["app"], "db");
+    assert!(after.ends_with("}\n"), "{after}");
+}
+
+#[test]
+fn certificates_are_checked_before_sealing() {
+    let dir = repo(&[(
+        "secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\ndata:\n  password: czNjcjN0\n",
+    )]);
+    let run = |name: &str, extra: &[&str]| {
+        ftlint()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--fix", "--diff", "--seal-cert"])
+            .arg(cert(name))
+            .args(extra)
+            .assert()
+    };
+    run("expired-cert.pem", &[])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the certificate expired on 2021-01-01",
+        ));
+    run("expired-cert.pem", &["--seal-allow-expired"])
+        .code(1)
+        .stdout(predicate::str::contains("+kind: SealedSecret"));
+    run("future-cert.pem", &[])
+        .code(2)
+        .stderr(predicate::str::contains("not valid yet"));
+    run("rsa512-cert.pem", &[])
+        .code(2)
+        .stderr(predicate::str::contains("the RSA key has 512 bits"));
+    run("ec-cert.pem", &[])
+        .code(2)
+        .stderr(predicate::str::contains("elliptic-curve (EC)"));
+    run("test-cert.der", &[])
+        .code(2)
+        .stderr(predicate::str::contains("DER (binary)"));
+    run("not-a-cert.txt", &[])
+        .code(2)
+        .stderr(predicate::str::contains("not a certificate"));
+}

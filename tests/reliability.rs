@@ -201,3 +201,54 @@ fn io_error_is_a_documented_selectable_rule() {
         .assert()
         .code(0);
 }
+
+#[cfg(unix)]
+#[test]
+fn kustomize_never_reads_outside_the_root_nor_blocks_on_special_files() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "leak.yaml", OUTSIDE_SECRET);
+    let dir = repo(&[
+        (
+            "app/kustomization.yaml",
+            "resources:\n- cm.yaml\n- ../../leak.yaml\npatches:\n- path: pipe.yaml\n- path: zero.yaml\nconfigMapGenerator:\n- name: gen\n  files:\n  - input.txt\n",
+        ),
+        ("app/cm.yaml", CLEAN_CM),
+    ]);
+    // `../../leak.yaml` from app/ is the sibling of the repository root.
+    fs::rename(
+        outside.path().join("leak.yaml"),
+        dir.path().parent().unwrap().join("leak.yaml"),
+    )
+    .unwrap();
+    let leak = dir.path().parent().unwrap().join("leak.yaml");
+    mkfifo(&dir.path().join("app/pipe.yaml"));
+    mkfifo(&dir.path().join("app/input.txt"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("app/zero.yaml")).unwrap();
+    let out = ftlint()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--format", "short"])
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let _ = fs::remove_file(leak);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !stdout.contains("AKIAZZZZ") && !stdout.contains("leaked"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("cannot read `../leak.yaml`: it is outside the repository root"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("app/pipe.yaml:1:1: error[io-error]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("cannot read `app/input.txt`: it is a FIFO"),
+        "{stdout}"
+    );
+}

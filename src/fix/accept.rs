@@ -18,6 +18,8 @@ const MAX_ROUNDS: usize = 4;
 
 /// What identifies a finding across the edit: rule, file, object and message
 /// with numbers blanked (line numbers in messages move when lines are added).
+/// The object is its `namespace/name` only: sealing turns a Secret into a
+/// SealedSecret of the same name, and its other findings stay the same.
 type Key = (&'static str, String, Option<String>, String);
 
 fn key(repo: &Repo, d: &Diagnostic) -> Key {
@@ -29,7 +31,10 @@ fn key(repo: &Repo, d: &Diagnostic) -> Key {
     (
         d.rule,
         repo.sources.path(d.span.file).to_string(),
-        d.context.object.clone(),
+        d.context
+            .object
+            .as_deref()
+            .map(|o| o.rsplit(' ').next().unwrap_or(o).to_string()),
         message,
     )
 }

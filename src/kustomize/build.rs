@@ -752,7 +752,7 @@ impl Ctx<'_> {
                 self.restricted(item.span, &path, dir);
             }
             // A file outside the linted set (excluded): read it, blame the list item.
-            match std::fs::read_to_string(&abs) {
+            match crate::fsread::read_in_root(&self.sources.root, &path) {
                 Ok(text) => {
                     let docs = unlisted_documents(&text, item.span);
                     self.add_docs(docs, item.span.file, item.span, acc);
@@ -856,9 +856,13 @@ impl Ctx<'_> {
                 )
             }
             None => {
-                let abs = self.sources.root.join(&path);
-                if let Ok(t) = std::fs::read_to_string(&abs) {
-                    return Some(unlisted_documents(&t, entry.span));
+                match crate::fsread::read_in_root(&self.sources.root, &path) {
+                    Ok(t) => return Some(unlisted_documents(&t, entry.span)),
+                    Err(crate::fsread::ReadError::NotFound) => {}
+                    Err(e) => {
+                        self.error(entry.span, format!("cannot read patch `{path}`: {e}"));
+                        return None;
+                    }
                 }
                 self.push(diag(
                     "kustomize-missing-resource",

@@ -143,13 +143,14 @@ pub fn generate(
             return Ok(f.text.clone().into_bytes());
         }
         read_files.push(path.clone());
-        std::fs::read(sources.root.join(&path)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                (span, format!("generator input `{path}` does not exist"))
-            } else {
-                (span, format!("cannot read `{path}`: {e}"))
-            }
-        })
+        crate::fsread::RootReader::new(&sources.root, crate::fsread::DEFAULT_MAX_FILE_SIZE)
+            .and_then(|r| r.read(std::path::Path::new(&path)))
+            .map_err(|e| match e {
+                crate::fsread::ReadError::NotFound => {
+                    (span, format!("generator input `{path}` does not exist"))
+                }
+                e => (span, format!("cannot read `{path}`: {e}")),
+            })
     };
     let mut envs: Vec<&Node> = gen
         .get("envs")

@@ -174,6 +174,11 @@ pub fn config_schema(metas: &[&RuleMeta]) -> serde_json::Value {
         "properties": {
             "kubernetesVersion": {"type": ["string", "number"]},
             "strict": {"type": "boolean"},
+            "maxFileSize": {
+                "type": ["integer", "string"],
+                "minimum": 1,
+                "pattern": "^[0-9]+ ?(B|K|KB|KiB|M|MB|MiB|G|GB|GiB)?$"
+            },
             "include": strings_schema(),
             "exclude": strings_schema(),
             "gitops": {"type": ["object", "null"], "additionalProperties": false, "properties": {
