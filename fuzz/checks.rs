@@ -492,7 +492,7 @@ pub fn check_kustomize_tree(files: &[(String, String)]) {
     {
         let d = f.0.trim_end_matches("/kustomization.yaml");
         let rendered = ftlint::kustomize::render(&repo.sources, d);
-        for diag in &rendered.diagnostics {
+        for diag in &rendered.events {
             assert!(
                 !diag.message.starts_with("internal error"),
                 "{d}: {}",

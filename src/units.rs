@@ -45,8 +45,10 @@ pub fn build(sources: &Sources) -> Built {
     let mut referenced_dirs = BTreeSet::new();
     let mut used_files: BTreeSet<String> = BTreeSet::new();
     let mut patch_paths: BTreeSet<String> = BTreeSet::new();
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for dir in &kdirs {
         let refs = kustomize::references(sources, dir);
+        edges.insert(dir.clone(), refs.kustomization_dirs.clone());
         referenced_dirs.extend(refs.kustomization_dirs);
         used_files.extend(refs.resource_files);
         patch_paths.extend(refs.patch_files);
@@ -55,9 +57,17 @@ pub fn build(sources: &Sources) -> Built {
     // rendered in parallel. A Component is a mixin for whoever includes it
     // (its patches target their resources), so it is never a unit itself; the
     // manifests of one that nothing includes are linted as plain files.
-    let (components, roots): (Vec<&String>, Vec<&String>) = kdirs
+    let unreferenced: Vec<String> = kdirs
         .iter()
         .filter(|d| !referenced_dirs.contains(*d))
+        .cloned()
+        .collect();
+    // Directories only reachable through an inclusion cycle are rendered too
+    // (kustomize-build reports the cycle; their objects are still linted).
+    let in_cycles = kustomize::cycle_roots(&edges, &unreferenced);
+    let (components, roots): (Vec<&String>, Vec<&String>) = unreferenced
+        .iter()
+        .chain(in_cycles.iter())
         .partition(|d| is_component(sources, d));
     for dir in components {
         for f in kustomize::references(sources, dir).resource_files {
@@ -71,16 +81,20 @@ pub fn build(sources: &Sources) -> Built {
     let mut units = Vec::new();
     let mut diagnostics = Vec::new();
     for (dir, r) in rendered {
-        diagnostics.extend(r.diagnostics.into_iter().map(|mut d| {
-            if d.context.units.is_empty() {
-                d.context.units.push(if dir.is_empty() {
-                    ".".to_string()
-                } else {
-                    dir.clone()
-                });
-            }
-            d
-        }));
+        diagnostics.extend(
+            crate::rules::kustomize::findings(&r.events)
+                .into_iter()
+                .map(|mut d| {
+                    if d.context.units.is_empty() {
+                        d.context.units.push(if dir.is_empty() {
+                            ".".to_string()
+                        } else {
+                            dir.clone()
+                        });
+                    }
+                    d
+                }),
+        );
         units.push(Unit {
             id: dir,
             kind: UnitKind::Kustomize,
@@ -88,7 +102,9 @@ pub fn build(sources: &Sources) -> Built {
             files: r.files,
         });
     }
-    diagnostics.extend(kustomize::unreferenced_files(sources, &kdirs));
+    diagnostics.extend(crate::rules::kustomize::findings(
+        &kustomize::unreferenced_files(sources, &kdirs),
+    ));
     let kdir_set: BTreeSet<&str> = kdirs
         .iter()
         .filter(|d| !is_component(sources, d))

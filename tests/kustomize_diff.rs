@@ -11,6 +11,11 @@ use std::process::Command;
 use ftlint::kustomize::{render, sources_from_dir, to_yaml};
 use ftlint::yaml::{parse, FileId};
 
+/// The findings the Kustomize rules make of a render's events.
+fn findings(r: &ftlint::kustomize::Rendered) -> Vec<ftlint::diagnostic::Diagnostic> {
+    ftlint::rules::kustomize::findings(&r.events)
+}
+
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kustomize/cases")
 }
@@ -52,8 +57,7 @@ fn native(dir: &Path) -> (Vec<serde_json::Value>, String, Vec<String>) {
         .to_string_lossy()
         .replace('\\', "/");
     let r = render(&sources, &unit);
-    let diags = r
-        .diagnostics
+    let diags = findings(&r)
         .iter()
         .map(|d| {
             format!(

@@ -35,7 +35,7 @@ pub fn run(dir: &Path) -> u8 {
     }
     let rendered = kustomize::render(&repo.sources, &rel);
     let mut failed = false;
-    for d in &rendered.diagnostics {
+    for d in &crate::rules::kustomize::findings(&rendered.events) {
         let r = report::region(&repo, d.span);
         eprintln!(
             "{}:{}:{}: {}[{}] {}",

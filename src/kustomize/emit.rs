@@ -174,8 +174,33 @@ fn plain_ok(s: &str, is_key: bool) -> bool {
     {
         return false;
     }
+    if looks_like_timestamp(s) {
+        return false;
+    }
     let r = resolve_scalar(s, ScalarStyle::Plain, None);
     matches!(&r.value, Value::Str(x) if x == s) && !r.ambiguous
+}
+
+/// A YAML 1.1 timestamp (`2001-12-14`, `2001-12-14t21:59:43.10-05:00`):
+/// kubectl quotes such strings, and YAML 1.1 readers would not keep them strings.
+fn looks_like_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if b.len() < 8 || !digits(0..4) || b[4] != b'-' {
+        return false;
+    }
+    let rest = &s[5..];
+    let mut parts = rest.splitn(2, '-');
+    let month = parts.next().unwrap_or("");
+    let Some(tail) = parts.next() else {
+        return false;
+    };
+    let day_len = tail.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=2).contains(&month.len())
+        && month.bytes().all(|c| c.is_ascii_digit())
+        && (1..=2).contains(&day_len)
+        && (day_len == tail.len() || matches!(tail.as_bytes()[day_len], b'T' | b't' | b' ' | b'\t'))
 }
 
 #[cfg(test)]
@@ -195,6 +220,10 @@ mod tests {
 
     #[test]
     fn emits_tricky_scalars() {
+        assert!(looks_like_timestamp("1970-01-01T00:00:00Z"));
+        assert!(looks_like_timestamp("2019-03-20"));
+        assert!(!looks_like_timestamp("2019-03-20-release"));
+        assert!(!looks_like_timestamp("v2019-03-20"));
         roundtrip(
             "a: \"yes\"\nb: \"0755\"\nc: \"1.0\"\nd: \"\"\ne: \"x: y\"\nf: \"a\\nb\"\ng: \"null\"\nh: [1, -1, 1.5, true, null, \"-\", \"- x\"]\ni: {}\nj: []\nk: [[1, 2], {x: 1, y: [a]}, []]\n\"y\": \"~\"\nl: \"#x\"\nm: \"@x\"\nn: \" x\"\no: \"1e3\"\np: \"0x1F\"\nq: \"1:20\"\nr: \"*a\"\n",
         );

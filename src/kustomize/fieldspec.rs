@@ -44,6 +44,44 @@ const fn core_v1(kind: &'static str, path: &'static str, create: bool) -> FieldS
     }
 }
 
+/// A field spec read from a `configurations:` file (`commonLabels`,
+/// `commonAnnotations`, `namespace` sections), for the section it is in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigSpec {
+    pub section: String,
+    pub group: Option<String>,
+    pub kind: Option<String>,
+    pub path: String,
+    pub create: bool,
+}
+
+impl ConfigSpec {
+    pub fn applies(&self, id: &ResId) -> bool {
+        self.kind.as_ref().is_none_or(|k| *k == id.kind)
+            && self.group.as_ref().is_none_or(|g| *g == id.group)
+    }
+}
+
+/// The field specs of the sections ftlint applies from a `configurations:` document.
+pub fn config_specs(doc: &Node) -> Vec<ConfigSpec> {
+    let mut out = Vec::new();
+    for section in ["commonLabels", "commonAnnotations", "namespace"] {
+        for fs in doc.get(section).map(Node::items).unwrap_or(&[]) {
+            let Some(path) = fs.str_at(&["path"]) else {
+                continue;
+            };
+            out.push(ConfigSpec {
+                section: section.to_string(),
+                group: fs.str_at(&["group"]).map(str::to_string),
+                kind: fs.str_at(&["kind"]).map(str::to_string),
+                path: path.to_string(),
+                create: fs.get("create").and_then(Node::as_bool) == Some(true),
+            });
+        }
+    }
+    out
+}
+
 impl FieldSpec {
     pub fn applies(&self, id: &ResId) -> bool {
         self.kind.is_none_or(|k| k == id.kind)

@@ -4,6 +4,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use super::res::{Behavior, Res};
+use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};
 use crate::source::{join, Sources};
 use crate::yaml::{Entry, FileId, Key, Node, Span, Value};
 
@@ -103,6 +104,23 @@ pub fn parse_env(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
+/// kustomize's (kyaml's) base64 for generated data: one line when the
+/// encoding is shorter than 70 characters, else lines of 70 characters each
+/// ending in a newline (so the value renders as a literal block).
+pub fn encode_base64(bytes: &[u8]) -> String {
+    const LINE: usize = 70;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    if encoded.len() < LINE {
+        return encoded;
+    }
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / LINE + 1);
+    for chunk in encoded.as_bytes().chunks(LINE) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
 enum Val {
     Text(String),
     Binary(Vec<u8>),
@@ -126,14 +144,14 @@ pub fn generate(
                 span: Span,
                 read_files: &mut Vec<String>|
      -> Result<Vec<u8>, (Span, String)> {
-        if super::build::is_remote(rel) {
+        if super::paths::is_remote(rel) {
             return Err((
                 span,
                 format!("remote generator input `{rel}` not fetched; generator skipped"),
             ));
         }
         let path = join(dir, rel);
-        if !super::build::is_under(dir, &path) {
+        if !super::paths::is_under(dir, &path) {
             return Err((
                     span,
                     format!("`{path}` is not in or below the kustomization directory: kustomize refuses to load it (load restrictions)"),
@@ -143,12 +161,12 @@ pub fn generate(
             return Ok(f.text.clone().into_bytes());
         }
         read_files.push(path.clone());
-        crate::fsread::RootReader::new(&sources.root, crate::fsread::DEFAULT_MAX_FILE_SIZE)
-            .and_then(|r| r.read(std::path::Path::new(&path)))
+        let reader = RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE)
+            .map_err(|e| (span, format!("cannot read `{path}`: {e}")))?;
+        reader
+            .read(std::path::Path::new(&path))
             .map_err(|e| match e {
-                crate::fsread::ReadError::NotFound => {
-                    (span, format!("generator input `{path}` does not exist"))
-                }
+                ReadError::NotFound => (span, format!("generator input `{path}` does not exist")),
                 e => (span, format!("cannot read `{path}`: {e}")),
             })
     };
@@ -206,7 +224,6 @@ pub fn generate(
     }
     let mut data: Vec<Entry> = Vec::new();
     let mut binary: Vec<Entry> = Vec::new();
-    let b64 = base64::engine::general_purpose::STANDARD;
     for (k, v, span) in pairs {
         let key = Key { name: k, span };
         match (v, is_secret) {
@@ -216,15 +233,15 @@ pub fn generate(
             }),
             (Val::Binary(b), false) => binary.push(Entry {
                 key,
-                value: Node::string(b64.encode(b), span),
+                value: Node::string(encode_base64(&b), span),
             }),
             (Val::Text(s), true) => data.push(Entry {
                 key,
-                value: Node::string(b64.encode(s), span),
+                value: Node::string(encode_base64(s.as_bytes()), span),
             }),
             (Val::Binary(b), true) => data.push(Entry {
                 key,
-                value: Node::string(b64.encode(b), span),
+                value: Node::string(encode_base64(&b), span),
             }),
         }
     }
@@ -429,5 +446,19 @@ mod tests {
         let doc = "kind: Secret\ntype: Opaque\ndata: {z: MQ==}\n";
         let p = parse(doc, FileId(0));
         assert_eq!(kustomize_hash(&p.documents[0].root), "bh8k696m2k");
+    }
+
+    #[test]
+    fn long_base64_is_wrapped_like_kustomize() {
+        // Values observed from `kubectl kustomize` (kustomize v5.5).
+        assert_eq!(encode_base64(b"abc"), "YWJj");
+        assert_eq!(
+            encode_base64(&[b'a'; 52]),
+            "YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYQ\n==\n"
+        );
+        assert_eq!(
+            encode_base64(&[b'b'; 60]),
+            "YmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYm\nJiYmJiYmJi\n"
+        );
     }
 }

@@ -33,26 +33,38 @@
 //! transformer configurations, `vars`, `configurations`, `crds`, `openapi`.
 
 mod build;
+mod ctx;
+mod decode;
 mod deprecated;
 mod emit;
+pub mod events;
+mod fields;
 mod fieldspec;
 mod generators;
 mod images;
 mod json6902;
+mod load;
 mod nameref;
+mod order;
+mod patches;
+mod paths;
 mod refs;
 mod replacements;
 mod res;
+mod resources;
+mod select;
 mod smp;
+mod transformers;
+mod vars;
 
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::source::Sources;
 use crate::yaml::{FileId, Span};
 
 pub use emit::to_yaml;
+pub use events::{EventKind, RenderEvent};
 pub use generators::kustomize_hash;
-pub use refs::{references, unreferenced_files, Refs};
+pub use refs::{cycle_roots, references, unreferenced_files, Refs};
 
 /// Names Kustomize accepts for a kustomization file, in its lookup order.
 pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
@@ -69,22 +81,26 @@ pub fn is_kustomization_file(name: &str) -> bool {
 pub struct Rendered {
     /// The objects in kustomize's output order.
     pub objects: Vec<Object>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// What happened while rendering; the Kustomize rules report it.
+    pub events: Vec<RenderEvent>,
     /// Every file that contributed: kustomizations, resources, patches.
     pub files: Vec<FileId>,
 }
 
 impl Rendered {
-    /// True when an error diagnostic says the output is incomplete or wrong.
+    /// True when an event says the output is incomplete or wrong.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::BuildFailed | EventKind::MissingFile | EventKind::PatchTargetMissing
+            )
+        })
     }
 }
 
 /// Render the kustomization in `dir` (repo-relative, `/`-separated; "" is the root).
-/// Never panics: failures become diagnostics.
+/// Never panics: failures become events.
 pub fn render(sources: &Sources, dir: &str) -> Rendered {
     let dir = crate::source::normalize(dir);
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -95,11 +111,14 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
             let span = kustomization_file(sources, &dir)
                 .map(|f| Span::new(f, 0, 0))
                 .unwrap_or_default();
-            let mut d = Diagnostic::new(span, format!("internal error while rendering `{dir}`"));
-            d.rule = "kustomize-build";
+            let ev = RenderEvent::new(
+                EventKind::BuildFailed,
+                span,
+                format!("internal error while rendering `{dir}`"),
+            );
             Rendered {
                 objects: Vec::new(),
-                diagnostics: vec![d],
+                events: vec![ev],
                 files: Vec::new(),
             }
         }
@@ -134,18 +153,6 @@ pub(crate) fn regex(pattern: &str) -> Option<regex::Regex> {
         c.insert(pattern.to_string(), r.clone());
         r
     })
-}
-
-/// A diagnostic with its rule id and severity set.
-pub(crate) fn diag(
-    rule: &'static str,
-    severity: Severity,
-    span: Span,
-    msg: impl Into<String>,
-) -> Diagnostic {
-    let mut d = Diagnostic::new(span, msg).with_severity(severity);
-    d.rule = rule;
-    d
 }
 
 /// Read every YAML/JSON file under `root` into [`Sources`] (for tests, benches

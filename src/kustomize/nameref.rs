@@ -2,7 +2,6 @@
 //! names, rewrite the fields that refer to them (kustomize's nameReference).
 
 use super::res::{self, Res, ResId};
-use crate::diagnostic::Diagnostic;
 use crate::yaml::{Node, Value};
 
 const CM: &[&str] = &["ConfigMap"];
@@ -225,19 +224,52 @@ fn refs(node: &mut Node, group: &str, kind: &str, f: &mut Visit) {
                 f(SC, v);
             }
         }
-        "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => {
-            for w in seq(node, "webhooks") {
-                if let Some(v) = child(w, &["clientConfig", "service", "name"]) {
-                    f(SVC, v);
-                }
-            }
-        }
-        "APIService" => {
-            if let Some(v) = child(node, &["spec", "service", "name"]) {
-                f(SVC, v);
-            }
-        }
         _ => {}
+    }
+}
+
+/// The `{name, namespace}` Service references of webhook configurations and APIServices.
+fn service_refs<'a>(node: &'a mut Node, kind: &str) -> Vec<&'a mut Node> {
+    match kind {
+        "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => seq(node, "webhooks")
+            .filter_map(|w| child(w, &["clientConfig", "service"]))
+            .collect(),
+        "APIService" => child(node, &["spec", "service"]).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A Service reference follows the Service it names (by a previous name, and
+/// the previous namespace when the reference has one): its new name and namespace.
+fn follow_service(svc: &mut Node, renamed: &[Cand], me: &Cand) {
+    let Some(name) = svc.str_at(&["name"]).map(str::to_string) else {
+        return;
+    };
+    let ns = svc.str_at(&["namespace"]).map(str::to_string);
+    let cands: Vec<&Cand> = renamed
+        .iter()
+        .filter(|c| c.cur.kind == "Service")
+        .filter(|c| {
+            c.prev
+                .iter()
+                .any(|p| p.name == name && ns.as_deref().is_none_or(|ns| p.namespace == ns))
+        })
+        .collect();
+    let Some(c) = choose(&cands, me) else {
+        return;
+    };
+    let span = svc.get("name").map(|n| n.span).unwrap_or(svc.span);
+    if c.cur.name != name {
+        res::set_entry(svc, "name", span, Node::string(c.cur.name.clone(), span));
+    }
+    if !c.cur.namespace.is_empty() && ns.as_deref() != Some(c.cur.namespace.as_str()) {
+        let nspan = svc.get("namespace").map(|n| n.span).unwrap_or(span);
+        res::set_entry(
+            svc,
+            "namespace",
+            nspan,
+            Node::string(c.cur.namespace.clone(), nspan),
+        );
     }
 }
 
@@ -261,8 +293,44 @@ fn choose<'a>(cands: &[&'a Cand], referrer: &Cand) -> Option<&'a Cand> {
     }
 }
 
-/// Rewrite references to renamed objects.
-pub fn fix(acc: &mut [Res], _diags: &mut [Diagnostic]) {
+/// A `nameReference` entry of a `configurations:` file: fields (of the
+/// kinds its field specs name) that refer to objects of `kind` by name.
+#[derive(Clone, Debug)]
+pub struct NameReference {
+    kind: String,
+    specs: Vec<(Option<String>, Option<String>, String)>,
+}
+
+/// The `nameReference` entries of a `configurations:` document.
+pub fn references_of(doc: &Node) -> Vec<NameReference> {
+    doc.get("nameReference")
+        .map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|n| {
+            Some(NameReference {
+                kind: n.str_at(&["kind"])?.to_string(),
+                specs: n
+                    .get("fieldSpecs")
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|fs| {
+                        Some((
+                            fs.str_at(&["group"]).map(str::to_string),
+                            fs.str_at(&["kind"]).map(str::to_string),
+                            fs.str_at(&["path"])?.to_string(),
+                        ))
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// Rewrite references to renamed objects: kustomize's builtin name
+/// references, plus those of `configurations:` files (`extra`).
+pub fn fix(acc: &mut [Res], extra: &[NameReference]) {
     let renamed: Vec<Cand> = acc
         .iter()
         .filter(|r| !r.prev.is_empty())
@@ -307,6 +375,23 @@ pub fn fix(acc: &mut [Res], _diags: &mut [Diagnostic]) {
             }
         };
         refs(&mut r.node, &group, &kind, &mut visit);
+        for nr in extra {
+            let target = [nr.kind.as_str()];
+            for (g, k, path) in &nr.specs {
+                if g.as_ref().is_some_and(|g| *g != group) || k.as_ref().is_some_and(|k| *k != kind)
+                {
+                    continue;
+                }
+                let span = r.node.span;
+                let parts = super::fieldspec::split(path);
+                super::fieldspec::visit_path(&mut r.node, &parts, false, span, &mut |v| {
+                    visit(&target, v)
+                });
+            }
+        }
+        for svc in service_refs(&mut r.node, &kind) {
+            follow_service(svc, &renamed, &me);
+        }
         if matches!(kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
             for s in seq(&mut r.node, "subjects") {
                 if s.str_at(&["kind"]) != Some("ServiceAccount") {

@@ -1,9 +1,9 @@
 //! What kustomizations reference: for finding units, patch files and unreferenced files.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::{build::is_remote, diag, is_kustomization_file, kustomization_file};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::events::{EventKind, RenderEvent};
+use super::{is_kustomization_file, kustomization_file, paths::is_remote};
 use crate::model::Object;
 use crate::source::{join, FileKind, Sources};
 use crate::yaml::{Node, Span};
@@ -37,9 +37,17 @@ pub fn references(sources: &Sources, dir: &str) -> Refs {
     let Some(fid) = kustomization_file(sources, dir) else {
         return refs;
     };
-    let Some(k) = sources.get(fid).parsed.documents.first().map(|d| &d.root) else {
+    let Some(mut k) = sources
+        .get(fid)
+        .parsed
+        .documents
+        .first()
+        .map(|d| d.root.clone())
+    else {
         return refs;
     };
+    super::decode::canonicalize(&mut k);
+    let k = &k;
     let mut entries = strs(k.get("resources"));
     entries.extend(strs(k.get("bases")));
     entries.extend(strs(k.get("components")));
@@ -111,11 +119,42 @@ pub fn references(sources: &Sources, dir: &str) -> Refs {
     refs
 }
 
-/// `kustomize-unreferenced-file`: a manifest (a YAML file holding a Kubernetes
+/// Kustomization directories reached only through an inclusion cycle (one
+/// listing itself, or several listing each other), given the inclusion edges
+/// and the directories nothing includes. kustomize refuses to build them; so
+/// that their objects are still linted, one directory of each such group is
+/// returned to be rendered (and reported) as a unit.
+pub fn cycle_roots(edges: &BTreeMap<String, Vec<String>>, roots: &[String]) -> Vec<String> {
+    fn visit(edges: &BTreeMap<String, Vec<String>>, start: &str, reached: &mut BTreeSet<String>) {
+        let mut stack = vec![start.to_string()];
+        while let Some(d) = stack.pop() {
+            let Some(children) = edges.get(&d) else {
+                continue;
+            };
+            if reached.insert(d) {
+                stack.extend(children.iter().cloned());
+            }
+        }
+    }
+    let mut reached = BTreeSet::new();
+    for r in roots {
+        visit(edges, r, &mut reached);
+    }
+    let mut extra = Vec::new();
+    for d in edges.keys() {
+        if !reached.contains(d) {
+            extra.push(d.clone());
+            visit(edges, d, &mut reached);
+        }
+    }
+    extra
+}
+
+/// A manifest (a YAML file holding a Kubernetes
 /// object) in one of the given Kustomize directories that no kustomization of
 /// the repo includes (patch files, generator inputs and the kustomization itself
 /// do not count).
-pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> Vec<Diagnostic> {
+pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> Vec<RenderEvent> {
     let mut referenced: HashSet<String> = HashSet::new();
     for f in &sources.files {
         if f.kind == FileKind::Kustomization || is_kustomization_file(&f.path) {
@@ -149,9 +188,8 @@ pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> V
             .map(|k| k.span)
             .unwrap_or(Span::new(f.id, 0, 0));
         let kdir = if f.dir().is_empty() { "." } else { f.dir() };
-        let mut d = diag(
-            "kustomize-unreferenced-file",
-            Severity::Warning,
+        let mut ev = RenderEvent::new(
+            EventKind::UnreferencedFile,
             span,
             format!(
                 "`{}` is in the Kustomize directory `{kdir}` but no kustomization includes it",
@@ -161,9 +199,9 @@ pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> V
         .with_help("add it to `resources:` of the kustomization, or delete it if it is obsolete");
         // A commented-out entry is no reference; say where it is.
         if let Some(at) = commented_out_entry(sources, f.dir(), &f.path) {
-            d = d.with_related(at, "named only in this commented-out entry");
+            ev = ev.with_related(at, "named only in this commented-out entry");
         }
-        out.push(d);
+        out.push(ev);
     }
     out
 }

@@ -159,6 +159,8 @@ pub struct Res {
     /// Name prefixes and suffixes applied, for name-reference tie breaks.
     pub prefixes: Vec<String>,
     pub suffixes: Vec<String>,
+    /// Vars bound to this resource (kustomize's refVarNames).
+    pub var_names: Vec<String>,
 }
 
 impl Res {
@@ -174,6 +176,7 @@ impl Res {
             behavior: Behavior::Create,
             prefixes: Vec::new(),
             suffixes: Vec::new(),
+            var_names: Vec::new(),
         }
     }
 
@@ -266,5 +269,28 @@ pub fn map_spans(node: &mut Node, f: &impl Fn(Span) -> Span) {
             map_spans(&mut e.value, f);
         }),
         _ => {}
+    }
+}
+
+/// The string items of a sequence (kustomize skips other items).
+pub fn str_items(n: Option<&Node>) -> Vec<&Node> {
+    n.map(|n| n.items().iter().filter(|i| i.as_str().is_some()).collect())
+        .unwrap_or_default()
+}
+
+/// Set `metadata.<key>`, creating `metadata` (spanned at `span`) if needed.
+pub fn set_metadata(node: &mut Node, key: &str, value: Node, span: Span) {
+    ensure_map_at(node, "metadata", span).set(key, value.span, value);
+}
+
+/// Give a merged or patched resource back the namespace it had (none included).
+pub fn restore_namespace(node: &mut Node, namespace: Option<Node>, span: Span) {
+    match namespace {
+        Some(n) => set_metadata(node, "namespace", n, span),
+        None => {
+            if let Some(m) = node.get_mut("metadata") {
+                m.remove("namespace");
+            }
+        }
     }
 }

@@ -39,7 +39,34 @@ pub fn apply(dst: &mut Node, patch: &Node) -> Merged {
         return Merged::Deleted;
     }
     merge_map(dst, patch, &[]);
+    drop_null_fields(dst);
     Merged::Kept
+}
+
+/// kustomize's merge walks the whole object and leaves out map fields whose
+/// value is null (`affinity: {nodeAffinity: {preferred…: null}}` loses the
+/// null field), inside maps and lists of maps keyed by `name`; other lists
+/// are atomic and kept as they are.
+fn drop_null_fields(node: &mut Node) {
+    match &mut node.value {
+        Value::Map(entries) => {
+            entries.retain(|e| !e.value.is_null());
+            for e in entries.iter_mut() {
+                drop_null_fields(&mut e.value);
+            }
+        }
+        Value::Seq(items) => {
+            let keyed = items
+                .iter()
+                .all(|i| i.as_map().is_some() && i.get("name").is_some());
+            if keyed {
+                for i in items.iter_mut() {
+                    drop_null_fields(i);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A copy of a patch node without its directives, to insert as is.

@@ -16,6 +16,7 @@ mod deprecated_api;
 mod duplicate_key;
 mod duplicate_resource;
 pub mod images;
+pub mod kustomize;
 pub mod meta;
 pub mod options;
 pub mod pipeline;

@@ -1,0 +1,108 @@
+//! The render context: what one render has read and observed so far.
+
+use std::collections::BTreeSet;
+
+use super::events::{EventKind, RenderEvent};
+use super::fieldspec::ConfigSpec;
+use super::nameref::NameReference;
+use super::vars::{Var, VarReference};
+use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};
+use crate::source::Sources;
+use crate::yaml::{FileId, Span};
+
+pub(super) struct Ctx<'a> {
+    pub(super) sources: &'a Sources,
+    pub(super) events: Vec<RenderEvent>,
+    pub(super) files: BTreeSet<FileId>,
+    pub(super) stack: Vec<String>,
+    /// Something was skipped (remote base, Helm chart, plugin): a patch or
+    /// image entry may target what is missing, so "matches nothing" is not said.
+    pub(super) incomplete: bool,
+    /// Generators that could not be built: replacements sourcing them are not
+    /// reported again.
+    pub(super) failed_generators: BTreeSet<String>,
+    /// Vars declared so far (all levels), and the extra fields they may be
+    /// substituted in (`varReference` of `configurations:` files).
+    pub(super) vars: Vec<Var>,
+    pub(super) var_references: Vec<VarReference>,
+    /// `nameReference` entries of `configurations:` files.
+    pub(super) name_references: Vec<NameReference>,
+    /// `commonLabels`/`commonAnnotations`/`namespace` field specs of `configurations:` files.
+    pub(super) config_specs: Vec<ConfigSpec>,
+    /// Reads of files outside the linted set: inside the repository root,
+    /// regular files only, bounded (None when the root itself is unreadable).
+    pub(super) reader: Option<RootReader>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn new(sources: &'a Sources) -> Ctx<'a> {
+        Ctx {
+            sources,
+            events: Vec::new(),
+            files: BTreeSet::new(),
+            stack: Vec::new(),
+            incomplete: false,
+            failed_generators: BTreeSet::new(),
+            vars: Vec::new(),
+            var_references: Vec::new(),
+            name_references: Vec::new(),
+            config_specs: Vec::new(),
+            reader: RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE).ok(),
+        }
+    }
+}
+
+impl Ctx<'_> {
+    pub(super) fn push(&mut self, ev: RenderEvent) {
+        let about_missing_targets = matches!(
+            ev.kind,
+            EventKind::PatchTargetMissing | EventKind::ImageUnused
+        );
+        if about_missing_targets && self.incomplete {
+            return;
+        }
+        self.events.push(ev);
+    }
+
+    pub(super) fn error(&mut self, span: Span, msg: impl Into<String>) {
+        self.push(RenderEvent::new(EventKind::BuildFailed, span, msg));
+    }
+
+    pub(super) fn warn(&mut self, span: Span, msg: impl Into<String>) {
+        self.push(RenderEvent::new(EventKind::Skipped, span, msg));
+    }
+
+    /// Resources were skipped (remote, Helm chart, generator plugin): the render is incomplete.
+    pub(super) fn warn_skipped_resources(&mut self, span: Span, msg: impl Into<String>) {
+        self.incomplete = true;
+        self.warn(span, msg);
+    }
+
+    /// Read a repo-relative file that is not among the linted files. Nothing
+    /// outside the repository root is opened, and only regular files are read.
+    pub(super) fn read_unlisted(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        match &self.reader {
+            Some(r) => r.read(std::path::Path::new(path)),
+            None => Err(ReadError::NotFound),
+        }
+    }
+
+    /// Report a file that could not be read (the reason, never its content).
+    pub(super) fn unreadable(&mut self, span: Span, path: &str, e: &ReadError) {
+        let msg = format!("cannot read `{path}`: {e}");
+        self.error(span, msg);
+    }
+
+    /// kustomize refuses files outside the kustomization's directory; ftlint
+    /// reports it and still uses the file.
+    pub(super) fn restricted(&mut self, span: Span, path: &str, dir: &str) {
+        let d = if dir.is_empty() { "." } else { dir };
+        self.push(
+            RenderEvent::new(EventKind::BuildFailed,
+                span,
+                format!("`{path}` is not in or below `{d}`: kustomize refuses to load it (load restrictions)"),
+            )
+            .with_help("move the file into the kustomization's directory, or make its directory a kustomization and list that"),
+        );
+    }
+}
