@@ -27,6 +27,21 @@ pub fn is_reference(v: &str) -> bool {
         || t.starts_with("arn:aws:ssm:")
 }
 
+/// Made only of `foo`, `bar`, `baz`, `qux` (`foobarbaz`, `foo`).
+fn is_metasyntactic(squashed: &str) -> bool {
+    let mut rest = squashed;
+    while !rest.is_empty() {
+        match ["foo", "bar", "baz", "qux"]
+            .iter()
+            .find(|w| rest.starts_with(*w))
+        {
+            Some(w) => rest = &rest[w.len()..],
+            None => return false,
+        }
+    }
+    !squashed.is_empty()
+}
+
 /// `{}`, `{0}`, `{password}`, `%s`, `%(password)s`: a format string's hole.
 fn is_format_string(t: &str) -> bool {
     if t.contains('\n') {
@@ -108,6 +123,8 @@ pub fn is_placeholder(v: &str) -> bool {
                 | "secretvalue"
                 | "sample"
         )
+        // `foobarbaz`, `foo`: metasyntactic words, phony values by convention.
+        || is_metasyntactic(&squashed)
         || lower.starts_with("your")
         || lower.starts_with("changeme")
         || lower.starts_with("change_me")
@@ -446,6 +463,7 @@ mod tests {
             "noop",
             "change_me_please",
             "AWS_SECRET_ACCESS_KEY",
+            "foobarbaz",
         ] {
             assert!(is_placeholder(v), "{v}");
         }
