@@ -3,28 +3,10 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn ftlint() -> Command {
-    let mut cmd = Command::cargo_bin("ftlint").unwrap();
-    cmd.env("FTLINT_NO_TIMING", "1").env("NO_COLOR", "1");
-    cmd
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (rel, text) in files {
-        write(dir.path(), rel, text);
-    }
-    dir
-}
+mod common;
+use common::{ftlint, scratch_repo as repo, write};
 
 const CLEAN_CM: &str =
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  LOG_LEVEL: info\n";

@@ -6,29 +6,10 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn ftlint() -> Command {
-    let mut cmd = Command::cargo_bin("ftlint").unwrap();
-    cmd.env("FTLINT_NO_TIMING", "1").env("NO_COLOR", "1");
-    cmd
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join(".git")).unwrap();
-    for (rel, text) in files {
-        write(dir.path(), rel, text);
-    }
-    dir
-}
+mod common;
+use common::{ftlint, git_repo as repo};
 
 const AMBIGUOUS: &str =
     "# flags\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  FEATURE: on\n";

@@ -97,13 +97,25 @@ pub fn ftlint() -> assert_cmd::Command {
     cmd
 }
 
+/// Write `text` at `rel` under `dir`, creating directories.
+pub fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
 /// A scratch repository holding `files` (path, content).
 pub fn scratch_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+    for (rel, text) in files {
+        write(dir.path(), rel, text);
     }
+    dir
+}
+
+/// A scratch repository with `.git`, so it is its own root.
+pub fn git_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = scratch_repo(files);
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
     dir
 }
