@@ -33,7 +33,9 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
         r.set_name(name, span);
     }
     nameref::fix(&mut acc, &ctx.name_references);
-    ctx.resolve_vars(&mut acc);
+    for (span, msg) in ctx.vars.resolve(&mut acc) {
+        ctx.error(span, msg);
+    }
     // kustomize drops an empty or null `metadata.annotations` (its internal
     // annotations are removed at the end, and the map with them).
     for r in acc.iter_mut() {
@@ -112,7 +114,7 @@ impl Ctx<'_> {
             return;
         };
         for doc in docs {
-            self.var_references.extend(super::vars::references_of(&doc));
+            self.vars.references.extend(super::vars::references_of(&doc));
             self.name_references
                 .extend(super::nameref::references_of(&doc));
             for spec in super::fieldspec::config_specs(&doc) {
@@ -337,6 +339,8 @@ impl Ctx<'_> {
         self.images(k, acc);
         self.replacements(dir, k, acc);
         self.transformer_configs(dir, k, acc);
-        self.merge_vars(k, acc);
+        for (span, msg) in self.vars.merge(k, acc) {
+            self.error(span, msg);
+        }
     }
 }

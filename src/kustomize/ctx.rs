@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::events::{EventKind, RenderEvent};
 use super::fieldspec::ConfigSpec;
 use super::nameref::NameReference;
-use super::vars::{Var, VarReference};
+use super::vars::Vars;
 use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};
 use crate::source::Sources;
 use crate::yaml::{FileId, Span};
@@ -21,10 +21,7 @@ pub(super) struct Ctx<'a> {
     /// Generators that could not be built: replacements sourcing them are not
     /// reported again.
     pub(super) failed_generators: BTreeSet<String>,
-    /// Vars declared so far (all levels), and the extra fields they may be
-    /// substituted in (`varReference` of `configurations:` files).
-    pub(super) vars: Vec<Var>,
-    pub(super) var_references: Vec<VarReference>,
+    pub(super) vars: Vars,
     /// `nameReference` entries of `configurations:` files.
     pub(super) name_references: Vec<NameReference>,
     /// `commonLabels`/`commonAnnotations`/`namespace` field specs of `configurations:` files.
@@ -43,8 +40,7 @@ impl<'a> Ctx<'a> {
             stack: Vec::new(),
             incomplete: false,
             failed_generators: BTreeSet::new(),
-            vars: Vec::new(),
-            var_references: Vec::new(),
+            vars: Vars::default(),
             name_references: Vec::new(),
             config_specs: Vec::new(),
             reader: RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE).ok(),

@@ -7,10 +7,20 @@
 //! renames), and values are read and substituted once at the end, after
 //! name suffix hashes and name references.
 
-use super::ctx::Ctx;
 use super::fieldspec;
 use super::res::{Res, ResId};
 use crate::yaml::{Node, Span, Value};
+
+/// The vars declared so far (all levels of the render), and the extra fields
+/// they may be substituted in (`varReference` of `configurations:` files).
+#[derive(Default)]
+pub(super) struct Vars {
+    declared: Vec<Var>,
+    pub(super) references: Vec<VarReference>,
+}
+
+/// A var that cannot be declared or resolved: a build error at its span.
+pub(super) type VarError = (Span, String);
 
 /// A declared var.
 #[derive(Clone, Debug)]
@@ -137,17 +147,18 @@ impl Var {
     }
 }
 
-impl Ctx<'_> {
+impl Vars {
     /// kustomize's `MergeVars`: declare the kustomization's vars and bind each
     /// to the one resource (by any of its ids) it names.
-    pub(super) fn merge_vars(&mut self, k: &Node, acc: &mut [Res]) {
+    pub(super) fn merge(&mut self, k: &Node, acc: &mut [Res]) -> Vec<VarError> {
+        let mut errors = Vec::new();
         for n in k.get("vars").map(Node::items).unwrap_or(&[]) {
             let Some(var) = Var::from_node(n) else {
-                self.error(n.span, "a var needs `name` and `objref`");
+                errors.push((n.span, "a var needs `name` and `objref`".to_string()));
                 continue;
             };
-            if self.vars.iter().any(|v| v.name == var.name) {
-                self.error(var.span, format!("var `{}` already encountered", var.name));
+            if self.declared.iter().any(|v| v.name == var.name) {
+                errors.push((var.span, format!("var `{}` already encountered", var.name)));
                 continue;
             }
             let matched: Vec<usize> = acc
@@ -159,50 +170,52 @@ impl Ctx<'_> {
             match matched.as_slice() {
                 [i] => acc[*i].var_names.push(var.name.clone()),
                 [] => {}
-                many => self.error(
+                many => errors.push((
                     var.span,
                     format!(
                         "found {} resources matching var `{}` (unable to disambiguate)",
                         many.len(),
                         var.name
                     ),
-                ),
+                )),
             }
-            self.vars.push(var);
+            self.declared.push(var);
         }
+        errors
     }
 
     /// kustomize's `ResolveVars`: read every var's value and substitute it.
-    pub(super) fn resolve_vars(&mut self, acc: &mut [Res]) {
-        if self.vars.is_empty() {
-            return;
+    pub(super) fn resolve(&mut self, acc: &mut [Res]) -> Vec<VarError> {
+        let mut errors = Vec::new();
+        if self.declared.is_empty() {
+            return errors;
         }
         let mut values: Vec<(String, Node)> = Vec::new();
-        for var in self.vars.clone() {
+        for var in &self.declared {
             let found = acc
                 .iter()
                 .find(|r| r.var_names.contains(&var.name))
                 .map(|r| field_value(&r.node, &var.field_path));
             match found {
                 Some(Some(v)) => values.push((var.name.clone(), v)),
-                Some(None) => self.error(
+                Some(None) => errors.push((
                     var.span,
                     format!(
                         "var `{}`: field `{}` not found in its object",
                         var.name, var.field_path
                     ),
-                ),
-                None => self.error(
+                )),
+                None => errors.push((
                     var.span,
                     format!(
                         "var `{}` cannot be mapped to a field in the set of known resources",
                         var.name
                     ),
-                ),
+                )),
             }
         }
         let mut specs = builtin_references();
-        for s in std::mem::take(&mut self.var_references) {
+        for s in std::mem::take(&mut self.references) {
             if !specs.contains(&s) {
                 specs.push(s);
             }
@@ -222,6 +235,7 @@ impl Ctx<'_> {
                 });
             }
         }
+        errors
     }
 }
 
