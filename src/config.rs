@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::diagnostic::Severity;
-use crate::rules::meta::RuleMeta;
+use crate::meta::RuleMeta;
 use crate::yaml::{self, FileId, LineIndex, Node, Span, Value};
 
 pub const FILE_NAME: &str = ".ftlint.yaml";
@@ -349,7 +349,7 @@ impl Reader<'_> {
                                 Some(self.strings(&e.value, "environments")?.iter().map(|s| canonical_env(s)).collect())
                         }
                         "options" => {
-                            setting.options = crate::rules::options::check(id, meta.options, &e.value)
+                            setting.options = crate::meta::options::check(id, meta.options, &e.value)
                                 .map_err(|e| self.error(e.span, e.message))?
                         }
                         _ => {

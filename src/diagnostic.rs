@@ -35,12 +35,8 @@ pub struct Related {
     pub message: String,
 }
 
-/// One byte-range replacement in a source file.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Edit {
-    pub span: Span,
-    pub replacement: String,
-}
+/// A fix's edits are span edits of the YAML text ([`crate::yaml::edit`]).
+pub use crate::yaml::edit::Edit;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Applicability {

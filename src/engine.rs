@@ -169,11 +169,13 @@ fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
     }
     // Findings from building the model carry their rule id already.
     let active_ids: BTreeSet<&str> = active.iter().map(|r| r.meta().id).collect();
+    let render_findings = rules::kustomize::unit_findings(&repo.render_events);
     all.extend(
         repo.build_diagnostics
             .iter()
-            .filter(|d| active_ids.contains(d.rule))
             .cloned()
+            .chain(render_findings)
+            .filter(|d| active_ids.contains(d.rule))
             .map(|mut d| {
                 if let (false, Some(r)) = (d.severity_set, rules::find(d.rule)) {
                     d.severity = r.meta().severity;

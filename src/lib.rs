@@ -14,6 +14,7 @@ pub mod fix;
 pub mod fsread;
 pub mod index;
 pub mod kustomize;
+pub mod meta;
 pub mod model;
 pub mod repo;
 pub mod report;

@@ -13,7 +13,7 @@ use crate::env::{self, EnvInput};
 use crate::fsread::ReadError;
 use crate::model::{Object, Unit};
 use crate::source::{FileKind, Sources};
-use crate::yaml::{self, FileId, SyntaxError};
+use crate::yaml::{self, FileId};
 
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
@@ -38,8 +38,10 @@ pub struct Repo {
     pub cli_env: Option<String>,
     /// Destination namespace of the Argo CD Application deploying a unit, by unit id.
     pub app_namespaces: HashMap<String, String>,
-    /// Findings produced while building the model (rendering), rule ids set.
+    /// Findings produced while reading the repository (`io-error`), rule ids set.
     pub build_diagnostics: Vec<Diagnostic>,
+    /// What rendering the units observed; the Kustomize rules report it.
+    pub render_events: Vec<crate::units::UnitEvent>,
     /// Files only used as Kustomize patches: partial objects, never validated alone.
     pub patch_files: Vec<FileId>,
     /// Schemas for the target Kubernetes version, plus the repository's CRDs.
@@ -53,48 +55,8 @@ pub struct Repo {
     pub index: std::sync::OnceLock<crate::index::Index>,
 }
 
-/// Read a file as text; binary and undecodable input becomes a syntax error.
-pub fn decode(bytes: &[u8]) -> (String, Option<SyntaxError>) {
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        return (String::from_utf16_lossy(&units), None);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
-        return (String::from_utf16_lossy(&units), None);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            if let Some(nul) = text.find('\0') {
-                let err = SyntaxError {
-                    offset: nul,
-                    message: "the file contains NUL bytes: it is binary or UTF-16 without a byte-order mark".into(),
-                };
-                (text.to_string(), Some(err))
-            } else {
-                (text.to_string(), None)
-            }
-        }
-        Err(e) => {
-            let offset = e.valid_up_to();
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let err = SyntaxError {
-                offset,
-                message: format!(
-                    "the file is not valid UTF-8 (invalid byte 0x{:02X})",
-                    bytes[offset]
-                ),
-            };
-            (text, Some(err))
-        }
-    }
-}
+/// Decoding lives with the parser; re-exported for the callers that read bytes.
+pub use crate::yaml::decode;
 
 /// A file with template syntax (`{{ ... }}`) is skipped when it is not valid
 /// YAML, or when a plain `{{var}}` was read as a nested flow mapping (a
@@ -289,11 +251,8 @@ impl Repo {
             config,
             cli_env,
             app_namespaces: HashMap::new(),
-            build_diagnostics: {
-                let mut d = sources_io_errors;
-                d.extend(built.diagnostics);
-                d
-            },
+            build_diagnostics: sources_io_errors,
+            render_events: built.events,
             patch_files: built.patch_files,
             schemas,
             stats,
@@ -309,7 +268,7 @@ impl Repo {
             &repo.sources,
             &mut repo.units,
             &not_objects,
-            &mut repo.build_diagnostics,
+            &mut repo.render_events,
             &deployed,
         ) {
             repo.argocd = std::sync::OnceLock::new();

@@ -14,7 +14,7 @@ use rand::RngCore;
 use rsa::{Oaep, RsaPublicKey};
 
 pub use cert::{load_certificate, public_key_from_pem};
-pub use manifest::{seal_fix, sealed_secret, OutputFormat, SecretInput};
+pub use manifest::{sealed_secret, OutputFormat, SecretInput};
 
 /// Encrypt one value with the scope `label` (`namespace/name` for strict scope),
 /// base64-encoded as in `encryptedData`.

@@ -12,15 +12,23 @@ use rayon::prelude::*;
 
 pub use recognize::is_kuttl_document;
 
-use crate::diagnostic::Diagnostic;
-use crate::kustomize;
+use crate::kustomize::{self, RenderEvent};
 use crate::model::{Object, Unit, UnitKind};
 use crate::source::{FileKind, Sources};
 use crate::yaml::FileId;
 
+/// What the renderer observed, and for which unit (`None`: no unit, such as
+/// a file no kustomization lists). The rules turn these into findings
+/// (`rules::kustomize`), so building units does not depend on the rules.
+#[derive(Clone, Debug)]
+pub struct UnitEvent {
+    pub event: RenderEvent,
+    pub unit: Option<String>,
+}
+
 pub struct Built {
     pub units: Vec<Unit>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub events: Vec<UnitEvent>,
     pub patch_files: Vec<FileId>,
     /// Files that hold YAML but no objects to deploy: generator inputs and
     /// kuttl assertions (see [`recognize`]).
@@ -47,20 +55,13 @@ fn is_component(sources: &Sources, dir: &str) -> bool {
         == Some("Component")
 }
 
-fn kustomize_unit(sources: &Sources, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> Unit {
+fn kustomize_unit(sources: &Sources, dir: &str, events: &mut Vec<UnitEvent>) -> Unit {
     let r = kustomize::render(sources, dir);
-    diagnostics.extend(
-        crate::rules::kustomize::findings(&r.events)
-            .into_iter()
-            .map(|mut d| {
-                if d.context.units.is_empty() {
-                    d.context
-                        .units
-                        .push(if dir.is_empty() { "." } else { dir }.to_string());
-                }
-                d
-            }),
-    );
+    let unit = if dir.is_empty() { "." } else { dir };
+    events.extend(r.events.into_iter().map(|event| UnitEvent {
+        event,
+        unit: Some(unit.to_string()),
+    }));
     Unit {
         id: dir.to_string(),
         kind: UnitKind::Kustomize,
@@ -109,28 +110,29 @@ pub fn build(sources: &Sources) -> Built {
             used_files.remove(&f);
         }
     }
-    let rendered: Vec<(Unit, Vec<Diagnostic>)> = roots
+    let rendered: Vec<(Unit, Vec<UnitEvent>)> = roots
         .par_iter()
         .map(|dir| {
-            let mut diags = Vec::new();
-            (kustomize_unit(sources, dir, &mut diags), diags)
+            let mut unit_events = Vec::new();
+            (kustomize_unit(sources, dir, &mut unit_events), unit_events)
         })
         .collect();
     let mut units = Vec::new();
-    let mut diagnostics = Vec::new();
-    for (unit, diags) in rendered {
-        diagnostics.extend(diags);
+    let mut events = Vec::new();
+    for (unit, unit_events) in rendered {
+        events.extend(unit_events);
         units.push(unit);
     }
     // A file a generator reads is referenced, whatever kind it looks like.
-    diagnostics.extend(
-        crate::rules::kustomize::findings(&kustomize::unreferenced_files(sources, &kdirs))
+    events.extend(
+        kustomize::unreferenced_files(sources, &kdirs)
             .into_iter()
-            .filter(|d| {
+            .filter(|ev| {
                 !recognized
                     .generator_inputs
-                    .contains(sources.path(d.span.file))
-            }),
+                    .contains(sources.path(ev.span.file))
+            })
+            .map(|event| UnitEvent { event, unit: None }),
     );
     let kdir_set: BTreeSet<&str> = kdirs
         .iter()
@@ -188,7 +190,7 @@ pub fn build(sources: &Sources) -> Built {
         .collect();
     Built {
         units,
-        diagnostics,
+        events,
         patch_files,
         not_objects,
     }
@@ -249,7 +251,7 @@ pub fn add_application_units(
     sources: &Sources,
     units: &mut Vec<Unit>,
     not_objects: &BTreeSet<FileId>,
-    diagnostics: &mut Vec<Diagnostic>,
+    events: &mut Vec<UnitEvent>,
     deployed: &[DeployedPath],
 ) -> bool {
     let mut changed = false;
@@ -259,7 +261,7 @@ pub fn add_application_units(
         }
         if kustomize::kustomization_file(sources, &dp.path).is_some() {
             if !is_component(sources, &dp.path) {
-                units.push(kustomize_unit(sources, &dp.path, diagnostics));
+                units.push(kustomize_unit(sources, &dp.path, events));
                 changed = true;
             }
             continue;

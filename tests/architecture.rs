@@ -100,8 +100,8 @@ fn code_only(src: &str) -> String {
         } else if b[i] == b'\'' {
             // A character literal ('a', '\n', '\u{1F600}', 'é'), not a lifetime.
             let rest = &src[i + 1..];
-            let end = if rest.starts_with('\\') {
-                rest[1..].find('\'').map(|e| i + 1 + 1 + e + 1)
+            let end = if let Some(escaped) = rest.strip_prefix('\\') {
+                escaped.find('\'').map(|e| i + 1 + 1 + e + 1)
             } else {
                 let mut chars = rest.char_indices();
                 match (chars.next(), chars.next()) {
@@ -423,7 +423,12 @@ impl Crate {
                 if !self.modules.contains_key(&child) {
                     return None;
                 }
-                return Some(child.into_iter().chain(words[1..].iter().cloned()).collect());
+                return Some(
+                    child
+                        .into_iter()
+                        .chain(words[1..].iter().cloned())
+                        .collect(),
+                );
             }
         };
         let mut rest = &words[1..];
@@ -541,7 +546,8 @@ fn cycles(edges: &BTreeMap<(ModPath, String, String), String>) -> Vec<String> {
             }
             seen
         };
-        let reaches: BTreeMap<&str, BTreeSet<&str>> = graph.keys().map(|&n| (n, reach(n))).collect();
+        let reaches: BTreeMap<&str, BTreeSet<&str>> =
+            graph.keys().map(|&n| (n, reach(n))).collect();
         let mut done = BTreeSet::new();
         for &n in graph.keys() {
             if done.contains(n) || !reaches[n].contains(n) {
@@ -558,7 +564,10 @@ fn cycles(edges: &BTreeMap<(ModPath, String, String), String>) -> Vec<String> {
             } else {
                 format!("crate::{}", parent.join("::"))
             };
-            let mut msg = format!("cycle in {prefix}: {{{}}}", group.iter().copied().collect::<Vec<_>>().join(", "));
+            let mut msg = format!(
+                "cycle in {prefix}: {{{}}}",
+                group.iter().copied().collect::<Vec<_>>().join(", ")
+            );
             for ((p, from, to), at) in edges {
                 if p == parent && group.contains(from.as_str()) && group.contains(to.as_str()) {
                     msg.push_str(&format!("\n    {from} -> {to}: {at}"));
@@ -574,7 +583,13 @@ fn cycles(edges: &BTreeMap<(ModPath, String, String), String>) -> Vec<String> {
 fn no_cycle_between_sibling_modules() {
     let krate = Crate::load(&root().join("src"));
     assert!(krate.modules.len() > 50, "src/ was not read");
-    let found = cycles(&krate.sibling_edges());
+    let edges = krate.sibling_edges();
+    if std::env::var_os("FTLINT_PRINT_MODULE_GRAPH").is_some() {
+        for ((parent, from, to), at) in &edges {
+            eprintln!("{}: {from} -> {to} ({at})", parent.join("::"));
+        }
+    }
+    let found = cycles(&edges);
     assert!(found.is_empty(), "module cycles:\n{}", found.join("\n"));
 }
 
@@ -588,7 +603,10 @@ fn the_cycle_check_sees_the_shapes_it_must() {
         std::fs::write(p, text).unwrap();
     };
     // Root siblings through `crate::` (the argocd <-> repo shape).
-    write("lib.rs", "pub mod a;\npub mod b;\npub mod k;\npub mod quiet;\n");
+    write(
+        "lib.rs",
+        "pub mod a;\npub mod b;\npub mod k;\npub mod quiet;\n",
+    );
     write("a/mod.rs", "mod inner;\npub fn f() { crate::b::g() }\n");
     write("a/inner.rs", "pub struct T;\n");
     write("b.rs", "use crate::a::inner::T;\npub fn g() {}\n");
@@ -598,24 +616,53 @@ fn the_cycle_check_sees_the_shapes_it_must() {
         "k/mod.rs",
         "mod ctx;\nmod vars;\npub use ctx::Ctx;\n#[cfg(test)]\nmod tests {\n    use super::vars::Var;\n}\n",
     );
-    write("k/ctx.rs", "use super::vars::{Var, Other};\npub struct Ctx { v: Var }\n");
-    write("k/vars.rs", "pub struct Var;\nimpl super::Ctx { fn f(&self) {} }\n");
+    write(
+        "k/ctx.rs",
+        "use super::vars::{Var, Other};\npub struct Ctx { v: Var }\n",
+    );
+    write(
+        "k/vars.rs",
+        "pub struct Var;\nimpl super::Ctx { fn f(&self) {} }\n",
+    );
     // Neither strings, comments, parents nor children make a cycle.
     write("quiet/mod.rs", "mod x;\nmod y;\nuse x::X;\npub struct Q;\n");
     write(
         "quiet/x.rs",
         "// crate::quiet::y::Y\npub struct X; const S: &str = \"super::y::Y\";\nuse super::Q;\n",
     );
-    write("quiet/y.rs", "use super::x::X;\nuse super::*;\npub struct Y;\nfn c() -> char { '\"' }\n");
+    write(
+        "quiet/y.rs",
+        "use super::x::X;\nuse super::*;\npub struct Y;\nfn c() -> char { '\"' }\n",
+    );
     let krate = Crate::load(&dir);
     let found = cycles(&krate.sibling_edges());
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(found.len(), 2, "{found:#?}");
-    assert!(found[0].starts_with("cycle in crate: {a, b}"), "{}", found[0]);
-    assert!(found[0].contains("src/a/mod.rs:2 `crate::b::g`"), "{}", found[0]);
-    assert!(found[0].contains("src/b.rs:1 `crate::a::inner::T`"), "{}", found[0]);
-    assert!(found[1].starts_with("cycle in crate::k: {ctx, vars}"), "{}", found[1]);
-    assert!(found[1].contains("vars -> ctx: src/k/vars.rs:2 `super::Ctx`"), "{}", found[1]);
+    assert!(
+        found[0].starts_with("cycle in crate: {a, b}"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[0].contains("src/a/mod.rs:2 `crate::b::g`"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[0].contains("src/b.rs:1 `crate::a::inner::T`"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[1].starts_with("cycle in crate::k: {ctx, vars}"),
+        "{}",
+        found[1]
+    );
+    assert!(
+        found[1].contains("vars -> ctx: src/k/vars.rs:2 `super::Ctx`"),
+        "{}",
+        found[1]
+    );
 }
 
 #[test]
@@ -625,11 +672,19 @@ fn no_file_in_src_is_over_the_line_limit() {
     let long: Vec<String> = files
         .iter()
         .filter_map(|f| {
-            let n = std::fs::read(f).ok()?.iter().filter(|&&c| c == b'\n').count();
-            (n > MAX_LINES).then(|| format!("{} ({n} lines)", f.strip_prefix(root()).unwrap().display()))
+            let n = std::fs::read(f)
+                .ok()?
+                .iter()
+                .filter(|&&c| c == b'\n')
+                .count();
+            (n > MAX_LINES)
+                .then(|| format!("{} ({n} lines)", f.strip_prefix(root()).unwrap().display()))
         })
         .collect();
-    assert!(long.is_empty(), "files over {MAX_LINES} lines in src/: {long:?}");
+    assert!(
+        long.is_empty(),
+        "files over {MAX_LINES} lines in src/: {long:?}"
+    );
 }
 
 /// The tracked files (git), or every file outside `target/` and `.git/`.
@@ -638,7 +693,10 @@ fn tracked_files() -> Vec<PathBuf> {
         .args(["ls-files", "-z"])
         .current_dir(root())
         .output();
-    if let Some(out) = git.ok().filter(|o| o.status.success() && !o.stdout.is_empty()) {
+    if let Some(out) = git
+        .ok()
+        .filter(|o| o.status.success() && !o.stdout.is_empty())
+    {
         return out
             .stdout
             .split(|&c| c == 0)
@@ -674,13 +732,24 @@ fn no_absolute_machine_path_in_the_tree() {
     assert!(files.len() > 100, "the tree was not listed");
     let mut hits = Vec::new();
     for f in &files {
-        let Ok(bytes) = std::fs::read(f) else { continue };
+        let Ok(bytes) = std::fs::read(f) else {
+            continue;
+        };
         for needle in &needles {
-            if let Some(at) = bytes.windows(needle.len()).position(|w| w == needle.as_bytes()) {
+            if let Some(at) = bytes
+                .windows(needle.len())
+                .position(|w| w == needle.as_bytes())
+            {
                 let line = bytes[..at].iter().filter(|&&c| c == b'\n').count() + 1;
-                hits.push(format!("{}:{line}: {needle}", f.strip_prefix(root()).unwrap().display()));
+                hits.push(format!(
+                    "{}:{line}: {needle}",
+                    f.strip_prefix(root()).unwrap().display()
+                ));
             }
         }
     }
-    assert!(hits.is_empty(), "absolute machine paths in the tree: {hits:#?}");
+    assert!(
+        hits.is_empty(),
+        "absolute machine paths in the tree: {hits:#?}"
+    );
 }

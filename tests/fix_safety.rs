@@ -355,3 +355,35 @@ fn certificates_are_checked_before_sealing() {
         .code(2)
         .stderr(predicate::str::contains("not a certificate"));
 }
+
+/// Each run judges a refused rename again: a second `--fix` (after the first
+/// applied the file's other fix) refuses it with the same message and leaves
+/// the file as the first run wrote it.
+#[test]
+fn a_second_fix_run_refuses_the_rename_again() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: web\n  labels:\n    debug: on\nspec:\n  hostnames:\n    - web.local\n  containers:\n    - name: web\n      image: nginx:1.27\n";
+    let dir = repo(&[("pod.yaml", pod)]);
+    let run = || {
+        ftlint()
+            .arg("check")
+            .arg(dir.path())
+            .args([
+                "--fix",
+                "--unsafe-fixes",
+                "--select",
+                "schema,ambiguous-value",
+            ])
+            .assert()
+            .stderr(predicate::str::contains(
+                "fix for `schema` not applied: it would cause a new finding",
+            ))
+    };
+    run();
+    let after_first = fs::read_to_string(dir.path().join("pod.yaml")).unwrap();
+    assert_eq!(after_first, pod.replace("debug: on", "debug: \"on\""));
+    run().stderr(predicate::str::contains("fixed").not());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("pod.yaml")).unwrap(),
+        after_first
+    );
+}

@@ -15,6 +15,7 @@
 mod application;
 pub mod appset;
 mod build;
+mod describe;
 pub mod glob;
 mod identity;
 mod project;

@@ -202,6 +202,7 @@ struct Snapshot {
     sources: Sources,
     units: Vec<crate::model::Unit>,
     build_diagnostics: Vec<Diagnostic>,
+    render_events: Vec<crate::units::UnitEvent>,
     patch_files: Vec<FileId>,
     app_namespaces: std::collections::HashMap<String, String>,
 }
@@ -212,6 +213,7 @@ impl Snapshot {
             sources: copy_sources(&repo.sources, &BTreeMap::new()),
             units: repo.units.clone(),
             build_diagnostics: repo.build_diagnostics.clone(),
+            render_events: repo.render_events.clone(),
             patch_files: repo.patch_files.clone(),
             app_namespaces: repo.app_namespaces.clone(),
         }
@@ -221,6 +223,7 @@ impl Snapshot {
         repo.sources = copy_sources(&self.sources, &BTreeMap::new());
         repo.units = self.units.clone();
         repo.build_diagnostics = self.build_diagnostics.clone();
+        repo.render_events = self.render_events.clone();
         repo.patch_files = self.patch_files.clone();
         repo.app_namespaces = self.app_namespaces.clone();
         repo.argocd = std::sync::OnceLock::new();
@@ -254,10 +257,9 @@ fn copy_sources(from: &Sources, edited: &BTreeMap<FileId, String>) -> Sources {
 fn rebuild(repo: &mut Repo, originals: &Snapshot, edited: &BTreeMap<FileId, String>) {
     repo.sources = copy_sources(&originals.sources, edited);
     let built = crate::units::build(&repo.sources);
-    let mut build_diagnostics = repo.sources.io_errors();
-    build_diagnostics.extend(built.diagnostics);
     repo.units = built.units;
-    repo.build_diagnostics = build_diagnostics;
+    repo.build_diagnostics = repo.sources.io_errors();
+    repo.render_events = built.events;
     repo.patch_files = built.patch_files;
     repo.argocd = std::sync::OnceLock::new();
     repo.app_namespaces = repo.argocd().application_namespaces();

@@ -114,7 +114,9 @@ impl Ctx<'_> {
             return;
         };
         for doc in docs {
-            self.vars.references.extend(super::vars::references_of(&doc));
+            self.vars
+                .references
+                .extend(super::vars::references_of(&doc));
             self.name_references
                 .extend(super::nameref::references_of(&doc));
             for spec in super::fieldspec::config_specs(&doc) {

@@ -3,17 +3,14 @@
 //! `patchesJson6902` → `patches`, `patchesStrategicMerge` → `patches` with
 //! `- path:` items). `commonLabels` and `vars` change structure and get no fix.
 
-use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::diagnostic::{Applicability, Fix};
 use crate::source::Sources;
-use crate::yaml::{Entry, Node};
+use crate::yaml::{edit, Entry, Node};
 
 /// The fix for one deprecated field of the kustomization `k`, if a safe one exists.
 pub fn fix(sources: &Sources, k: &Node, field: &Entry) -> Option<Fix> {
     let has = |key: &str| k.get(key).is_some();
-    let rename = |to: &str| Edit {
-        span: field.key.span,
-        replacement: to.to_string(),
-    };
+    let rename = |to: &str| edit::rename_key(sources.text(field.key.span), field.key.span, to);
     let edits = match field.key.name.as_str() {
         "bases" if !has("resources") => vec![rename("resources")],
         "imageTags" if !has("images") => vec![rename("images")],
@@ -32,10 +29,11 @@ pub fn fix(sources: &Sources, k: &Node, field: &Entry) -> Option<Fix> {
                 return None;
             }
             let mut edits = vec![rename("patches")];
-            edits.extend(items.iter().map(|i| Edit {
-                span: i.span,
-                replacement: format!("path: {}", sources.text(i.span)),
-            }));
+            edits.extend(
+                items
+                    .iter()
+                    .map(|i| edit::item_to_entry(sources.text(i.span), i, "path")),
+            );
             edits
         }
         _ => return None,

@@ -1,6 +1,6 @@
 use super::{FileCx, Rule, RuleMeta, Scope};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::yaml::{Node, PathSeg, Value};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::yaml::{edit, Node, PathSeg, Value};
 
 /// A plain scalar read differently by YAML 1.1 (Kubernetes) and YAML 1.2.
 pub struct AmbiguousValue;
@@ -74,10 +74,7 @@ impl Rule for AmbiguousValue {
                     .with_fix(Fix {
                         message: format!("quote `{written}`"),
                         applicability: Applicability::Safe,
-                        edits: vec![Edit {
-                            span: node.span,
-                            replacement: format!("\"{written}\""),
-                        }],
+                        edits: edit::quote_scalar(written, node).into_iter().collect(),
                     }),
                 );
             });

@@ -9,6 +9,7 @@ use super::pipeline::{
 use super::RuleMeta;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::kustomize::{EventKind, RenderEvent};
+use crate::units::UnitEvent;
 
 /// The rule that reports an event kind, and the severity of its finding.
 pub fn rule_of(kind: EventKind) -> (&'static RuleMeta, Severity) {
@@ -43,4 +44,18 @@ pub fn finding(ev: &RenderEvent) -> Diagnostic {
 /// The findings for a list of render events, in order.
 pub fn findings(events: &[RenderEvent]) -> Vec<Diagnostic> {
     events.iter().map(finding).collect()
+}
+
+/// The findings for the events of building the units, each naming its unit.
+pub fn unit_findings(events: &[UnitEvent]) -> Vec<Diagnostic> {
+    events
+        .iter()
+        .map(|ue| {
+            let mut d = finding(&ue.event);
+            if let Some(unit) = &ue.unit {
+                d.context.units.push(unit.clone());
+            }
+            d
+        })
+        .collect()
 }

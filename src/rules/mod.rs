@@ -17,8 +17,6 @@ mod duplicate_key;
 mod duplicate_resource;
 pub mod images;
 pub mod kustomize;
-pub mod meta;
-pub mod options;
 pub mod pipeline;
 pub mod rbac;
 mod schema;
@@ -28,6 +26,9 @@ pub mod wiring;
 pub mod workloads;
 mod yaml_syntax;
 
+/// The declarations live in [`crate::meta`] (the config loader reads them
+/// without depending on the rules); re-exported for the rules.
+pub use crate::meta::{self, options};
 pub use meta::{FixAvailability, OptionField, OptionKind, OptionsDecl, RuleMeta, Scope};
 
 /// Per-rule options from the config (`rules.<id>.options`), as JSON.

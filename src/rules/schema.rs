@@ -1,7 +1,7 @@
 use super::{FileCx, ObjectCx, Rule, RuleMeta, Scope};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::schema::{wiring, SchemaErrorKind, Validation};
-use crate::yaml::ScalarStyle;
+use crate::yaml::{edit, ScalarStyle};
 
 /// The object violates its schema: missing required field, wrong type, unknown
 /// field (strict). Kustomization files are validated too, with their keys
@@ -21,6 +21,7 @@ static META: RuleMeta = RuleMeta::new(
 ));
 
 fn push_errors(
+    sources: &crate::source::Sources,
     errs: Vec<crate::schema::SchemaError>,
     root: &crate::yaml::Node,
     anchor: crate::yaml::Span,
@@ -48,10 +49,7 @@ fn push_errors(
                 d = d.with_fix(Fix {
                     message: format!("rename to `{s}`"),
                     applicability: Applicability::Unsafe,
-                    edits: vec![Edit {
-                        span,
-                        replacement: s.clone(),
-                    }],
+                    edits: vec![edit::rename_key(sources.text(span), span, s)],
                 });
             }
             SchemaErrorKind::UnknownField { .. } => {
@@ -122,7 +120,7 @@ impl Rule for Schema {
                 .first()
                 .map(|e| e.key.span)
                 .unwrap_or(root.span);
-            push_errors(errs, root, anchor, out);
+            push_errors(&cx.repo.sources, errs, root, anchor, out);
         }
     }
 
@@ -136,7 +134,7 @@ impl Rule for Schema {
                 .schemas
                 .validate(&o.api_version, &o.kind, &o.to_json_for_schema())
         {
-            push_errors(errs, &o.root, o.anchor_span(), out);
+            push_errors(&cx.repo.sources, errs, &o.root, o.anchor_span(), out);
         }
     }
 }

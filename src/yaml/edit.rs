@@ -1,11 +1,19 @@
-//! Span edits into block YAML, shared by every fix: insert a key into a
-//! mapping, append an item to a sequence, replace a scalar. Edits are computed
-//! from spans, at the indentation already in use, with the file's own line
-//! endings (a CRLF file gets CRLF lines) and the scalar's own quoting. Flow
-//! collections (`{...}`, `[...]`) are not edited: the caller offers no fix.
+//! Span edits into YAML, shared by every fix: insert a key into a mapping,
+//! append an item to a sequence, replace or quote a scalar, rename a key,
+//! turn a list item into a one-key mapping, replace a whole node. Edits are
+//! computed from spans, at the indentation already in use, with the file's
+//! own line endings (a CRLF file gets CRLF lines) and the scalar's or key's
+//! own quoting. Insertions into flow collections (`{...}`, `[...]`) are not
+//! made: the caller offers no fix.
 
-use crate::diagnostic::Edit;
 use crate::yaml::{Node, ScalarStyle, Span};
+
+/// One byte-range replacement in a source file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
 
 fn line_start(text: &str, pos: usize) -> usize {
     text[..pos].rfind('\n').map(|i| i + 1).unwrap_or(0)
@@ -130,7 +138,7 @@ pub fn append_item(text: &str, seq: &Node, lines: &str) -> Option<Part> {
 /// Replace a scalar's value, keeping its quoting (plain scalars that would
 /// need quotes are double-quoted). Block scalars are not replaced.
 pub fn replace_scalar(node: &Node, value: &str) -> Option<Edit> {
-    let quoted = |v: &str| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""));
+    let quoted = double_quoted;
     let replacement = match node.style {
         ScalarStyle::Literal | ScalarStyle::Folded => return None,
         ScalarStyle::SingleQuoted => format!("'{}'", value.replace('\'', "''")),
@@ -138,6 +146,62 @@ pub fn replace_scalar(node: &Node, value: &str) -> Option<Edit> {
         ScalarStyle::Plain if needs_quotes(value) => quoted(value),
         ScalarStyle::Plain => value.to_string(),
     };
+    Some(Edit {
+        span: node.span,
+        replacement,
+    })
+}
+
+/// Double-quote a plain scalar as written (`yes` → `"yes"`), so it is read as
+/// a string; None for a scalar that is already quoted or a block scalar.
+pub fn quote_scalar(written: &str, node: &Node) -> Option<Edit> {
+    if node.style != ScalarStyle::Plain {
+        return None;
+    }
+    Some(Edit {
+        span: node.span,
+        replacement: double_quoted(written),
+    })
+}
+
+fn double_quoted(v: &str) -> String {
+    format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Rename a mapping key written as `written` at `key`, keeping its quoting.
+pub fn rename_key(written: &str, key: Span, name: &str) -> Edit {
+    let replacement = match written.as_bytes().first() {
+        Some(b'"') => double_quoted(name),
+        Some(b'\'') => format!("'{}'", name.replace('\'', "''")),
+        _ => name.to_string(),
+    };
+    Edit {
+        span: key,
+        replacement,
+    }
+}
+
+/// Turn a scalar list item into a one-key mapping: `- file.yaml` →
+/// `- path: file.yaml` (the scalar is kept as written).
+pub fn item_to_entry(written: &str, item: &Node, key: &str) -> Edit {
+    Edit {
+        span: item.span,
+        replacement: format!("{key}: {written}"),
+    }
+}
+
+/// Replace a whole block node (a document's root) by `lines`, written without
+/// a final line break, keeping the line break that ended the node: a trailing
+/// block scalar (`|`) takes that break into its span, and the next line
+/// (`---`) is never glued onto the replacement.
+pub fn replace_node(text: &str, node: &Node, lines: &str) -> Option<Edit> {
+    let range = node.span.range();
+    let replaced = text.get(range.clone())?;
+    let rest = &text[range.end..];
+    let mut replacement = lines.to_string();
+    if replaced.ends_with('\n') || !(rest.is_empty() || rest.starts_with(['\n', '\r'])) {
+        replacement.push_str(line_ending(text));
+    }
     Some(Edit {
         span: node.span,
         replacement,
@@ -234,6 +298,36 @@ mod tests {
             "spec:\r\n  a: 1\r\n  list:\r\n    - x\r\n    - y\r\n  b:\r\n    c: 2\r\n"
         );
         assert!(!out.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn rename_quote_wrap_and_replace_keep_the_written_style() {
+        let text =
+            "\"bases\": x\n'imageTags': y\nz: yes\nlist:\n  - a.yaml\nlast: |\n  q\n---\nnext: 1\n";
+        let doc = parse(text, FileId(0));
+        let root = &doc.documents[0].root;
+        let key = |i: usize| &root.entries()[i].key;
+        let w = |s: Span| &text[s.range()];
+        assert_eq!(
+            rename_key(w(key(0).span), key(0).span, "resources").replacement,
+            "\"resources\""
+        );
+        assert_eq!(
+            rename_key(w(key(1).span), key(1).span, "images").replacement,
+            "'images'"
+        );
+        assert_eq!(rename_key("plain", key(2).span, "b").replacement, "b");
+        let z = root.get("z").unwrap();
+        assert_eq!(quote_scalar(w(z.span), z).unwrap().replacement, "\"yes\"");
+        let item = &root.get("list").unwrap().items()[0];
+        assert_eq!(
+            item_to_entry(w(item.span), item, "path").replacement,
+            "path: a.yaml"
+        );
+        // A document ending in a `|` block keeps its line break before `---`.
+        let e = replace_node(text, root, "kind: X").unwrap();
+        let out = apply(text, vec![e]);
+        assert_eq!(out, "kind: X\n---\nnext: 1\n");
     }
 
     #[test]

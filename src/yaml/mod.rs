@@ -1,5 +1,6 @@
 //! Spanned YAML: parse text into trees whose every node knows its bytes.
 
+mod decode;
 pub mod edit;
 mod fold;
 mod json_stream;
@@ -8,6 +9,7 @@ mod node;
 mod parse;
 mod resolve;
 
+pub use decode::decode;
 pub use line_index::{LineCol, LineIndex};
 pub use node::{Entry, FileId, Key, Node, PathSeg, ScalarStyle, Span, Value};
 pub use parse::{parse, Document, DuplicateKey, ParsedFile, SyntaxError, MAX_DEPTH};

@@ -509,7 +509,7 @@ fn corpus_parse_speed() {
                 dirs.push(path);
             } else if kind.is_file() && [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e))
             {
-                texts.push(crate::repo::decode(&std::fs::read(&path).unwrap()).0);
+                texts.push(crate::yaml::decode(&std::fs::read(&path).unwrap()).0);
             }
         }
     }

@@ -8,16 +8,7 @@
 use serde_json::Value as J;
 
 use super::sprig::{self, print, truthy};
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Error {
-    /// `missingkey=error` and a map has no entry for the key.
-    MissingKey(String),
-    /// Template syntax or a function this evaluator does not implement.
-    Unsupported(String),
-    /// The template itself fails in Go (wrong argument types, `fail`).
-    Exec(String),
-}
+pub use super::template_error::Error;
 
 /// Result of one rendering: the text and the keys read but absent.
 #[derive(Debug, Default)]

@@ -17,6 +17,7 @@ mod generators;
 pub mod gotemplate;
 mod render;
 mod sprig;
+mod template_error;
 
 use serde_json::Value as J;
 

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value as J};
 
-use super::gotemplate::Error;
+use super::template_error::Error;
 
 pub(super) fn truthy(v: &J) -> bool {
     match v {

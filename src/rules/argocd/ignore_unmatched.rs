@@ -61,9 +61,12 @@ fn deployed<'r>(cx: &'r RepoCx, app: &App) -> Option<Vec<(&'r Object, String, Op
 /// No render problem (remote base, Helm chart, missing file) was reported
 /// for a file of the unit: its objects are all known.
 fn fully_rendered(cx: &RepoCx, unit: &crate::model::Unit) -> bool {
-    !cx.repo.build_diagnostics.iter().any(|d| {
-        unit.files.contains(&d.span.file)
-            && matches!(d.rule, "kustomize-build" | "kustomize-missing-resource")
+    !cx.repo.render_events.iter().any(|ue| {
+        unit.files.contains(&ue.event.span.file)
+            && matches!(
+                crate::rules::kustomize::rule_of(ue.event.kind).0.id,
+                "kustomize-build" | "kustomize-missing-resource"
+            )
     })
 }
 

@@ -2,6 +2,7 @@
 
 pub mod no_plaintext_secret;
 pub mod plaintext_credential;
+mod seal_fix;
 pub mod sealed_secret_invalid;
 pub mod secret_generator_literal;
 

@@ -167,7 +167,7 @@ impl Rule for NoPlaintextSecret {
             )
             .with_related(o.anchor_span(), "Secret defined here")
             .with_help("encrypt it as a SealedSecret (kubeseal, or `ftlint --fix --seal-cert CERT`) or fetch it with an ExternalSecret, and rotate the values: they are in the git history");
-        if let Some(fix) = crate::seal::seal_fix(cx.repo, o) {
+        if let Some(fix) = super::seal_fix::seal_fix(cx.repo, o) {
             diag = diag.with_fix(fix);
         }
         out.push(diag);

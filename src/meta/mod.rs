@@ -3,8 +3,11 @@
 //!
 //! `ftlint rules`, the header of `ftlint rule ID`, SARIF rule metadata, the
 //! README rule table and the config's option checks are all generated from
-//! it. This module depends on nothing but diagnostics and YAML nodes, so the
-//! config loader can use the declarations without a module cycle.
+//! it. It sits outside `rules/` and depends on nothing but diagnostics, YAML
+//! nodes and suggestions, so the config loader reads the declarations
+//! without depending on the rules.
+
+pub mod options;
 
 use crate::diagnostic::{Applicability, Severity};
 

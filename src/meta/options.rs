@@ -3,7 +3,7 @@
 //! string where a list belongs is a config error instead of a rule that
 //! silently matches nothing.
 
-use super::meta::{OptionKind, OptionsDecl, RuleMeta};
+use super::{OptionKind, OptionsDecl, RuleMeta};
 use crate::suggest::did_you_mean;
 use crate::yaml::{Node, Span, Value};
 
@@ -214,7 +214,7 @@ pub fn config_schema(metas: &[&RuleMeta]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::meta::{parse_as, OptionField};
+    use crate::meta::{parse_as, OptionField};
     use crate::yaml::{parse, FileId};
 
     #[derive(serde::Deserialize)]
