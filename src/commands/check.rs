@@ -130,7 +130,8 @@ fn load(settings: &Settings) -> Result<Repo, String> {
         settings.jobs,
     )?;
     for f in &settings.crds {
-        schema::wiring::add_crd_file(&repo.schemas, f)?;
+        let crds = schema::wiring::add_crd_file(&repo.schemas, f)?;
+        repo.add_cli_crds(&crds);
     }
     for d in &settings.schema_dirs {
         repo.schemas
