@@ -47,17 +47,6 @@ pub struct Repo {
     pub stats: Stats,
     /// The sealed-secrets controller key (`--seal-cert`): enables sealing fixes.
     pub seal_key: Option<rsa::RsaPublicKey>,
-    /// `--crd` definitions: their custom resources' pod templates are linted
-    /// as workloads, as for a CRD of the repository (which wins for its kind).
-    pub fn add_cli_crds(&mut self, crds: &[yaml::Node]) {
-        let in_repo = crate::units::pod_template_paths(&self.sources);
-        let given: HashMap<_, _> = (crds.iter())
-            .filter_map(crate::units::crd_pod_template)
-            .filter(|(kind, _)| !in_repo.contains_key(kind))
-            .collect();
-        crate::units::attach_pod_templates(&mut self.units, &given);
-    }
-
     /// The Argo CD model (Applications, AppProjects, ...), built on first use.
     pub argocd: std::sync::OnceLock<crate::argocd::Model>,
     /// Repository-wide facts for cross-object rules, built once.
@@ -321,6 +310,17 @@ impl Repo {
         repo.stats.units = repo.units.len();
         repo.stats.render_ms = t2.elapsed().as_millis();
         Ok(repo)
+    }
+
+    /// `--crd` definitions: their custom resources' pod templates are linted
+    /// as workloads, as for a CRD of the repository (which wins for its kind).
+    pub fn add_cli_crds(&mut self, crds: &[yaml::Node]) {
+        let in_repo = crate::units::pod_template_paths(&self.sources);
+        let given: HashMap<_, _> = (crds.iter())
+            .filter_map(crate::units::crd_pod_template)
+            .filter(|(kind, _)| !in_repo.contains_key(kind))
+            .collect();
+        crate::units::attach_pod_templates(&mut self.units, &given);
     }
 
     /// The Argo CD model (Applications, AppProjects, ...), built on first use.

@@ -48,7 +48,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// The summary block of the text formats.
-pub fn footer(repo: &Repo, diags: &[Diagnostic], summary: &Summary, footer: &Footer) -> String {
+pub fn footer(diags: &[Diagnostic], summary: &Summary, footer: &Footer) -> String {
     let mut out = String::new();
     let mut files: Vec<_> = diags.iter().map(|d| d.span.file).collect();
     files.sort();
