@@ -130,6 +130,10 @@ pub fn is_placeholder(v: &str) -> bool {
         || lower.starts_with("change_me")
         || lower.starts_with("change-me")
         || lower.starts_with("replace")
+        // `UPDATE_ME`, `update-me`, `UPDATE_AWS_SECRET_ACCESS_KEY`: fill-in markers.
+        || squashed == "updateme"
+        || lower.starts_with("update_")
+        || lower.starts_with("update-")
         || lower.starts_with("dummy")
         || lower.starts_with("example")
         || (t.len() < 6 && t.chars().all(|c| c.is_ascii_digit()))
@@ -464,10 +468,15 @@ mod tests {
             "change_me_please",
             "AWS_SECRET_ACCESS_KEY",
             "foobarbaz",
+            "UPDATE_ME",
+            "update-me",
+            "UPDATE_AWS_ACCESS_KEY_ID",
+            "REPLACE_WITH_API_TOKEN",
         ] {
             assert!(is_placeholder(v), "{v}");
         }
         assert!(!is_placeholder("s3cr3t-Pa55"));
+        assert!(!is_placeholder("updatedPassw0rd!"));
     }
 
     #[test]
