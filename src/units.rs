@@ -317,17 +317,20 @@ pub fn add_application_units(
     changed
 }
 
+/// A custom kind: its API group and kind.
+pub type GroupKind = (String, String);
+
 /// Custom kinds whose CRD (in the repository) embeds a PodTemplateSpec, with
 /// the path to it: the shallowest schema property, through nested
 /// `properties` only, shaped like a pod template (`spec.containers`, an array).
-pub fn pod_template_paths(sources: &Sources) -> HashMap<(String, String), Arc<[String]>> {
+pub fn pod_template_paths(sources: &Sources) -> HashMap<GroupKind, Arc<[String]>> {
     let docs = (sources.files.iter()).flat_map(|f| f.parsed.documents.iter().map(|d| &d.root));
     docs.filter_map(crd_pod_template).collect()
 }
 
 /// The kind a CustomResourceDefinition declares (group, kind) and the path to
 /// the PodTemplateSpec its schema embeds, if any.
-pub fn crd_pod_template(crd: &crate::yaml::Node) -> Option<((String, String), Arc<[String]>)> {
+pub fn crd_pod_template(crd: &crate::yaml::Node) -> Option<(GroupKind, Arc<[String]>)> {
     if crd.str_at(&["kind"]) != Some("CustomResourceDefinition")
         || !crd
             .str_at(&["apiVersion"])
@@ -383,7 +386,7 @@ fn find_pod_template(root: &crate::yaml::Node) -> Option<Vec<String>> {
 
 /// Give each custom-kind object the pod template its CRD declares: a CRD of
 /// the repository, else (`--crd`) one given on the command line.
-pub fn attach_pod_templates(units: &mut [Unit], paths: &HashMap<(String, String), Arc<[String]>>) {
+pub fn attach_pod_templates(units: &mut [Unit], paths: &HashMap<GroupKind, Arc<[String]>>) {
     if paths.is_empty() {
         return;
     }

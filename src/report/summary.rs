@@ -23,12 +23,16 @@ pub fn not_checked(repo: &Repo) -> Vec<String> {
     let mut out = Vec::new();
     let counted = [
         (s.go_templates, "Go-templated file", "not checked"),
-        (s.skipped_symlinks, "symlink leaving the repository", "not read"),
+        (
+            s.skipped_symlinks,
+            "symlink leaving the repository",
+            "not read",
+        ),
         (generators, "ApplicationSet generator", "not evaluated"),
     ];
     // Helm charts first, then the rest; "no Kubernetes objects found" last.
-    let (no_objects, mut helm): (Vec<String>, Vec<String>) = (s.not_checked().into_iter())
-        .partition(|note| note.starts_with("no Kubernetes objects"));
+    let (no_objects, mut helm): (Vec<String>, Vec<String>) =
+        (s.not_checked().into_iter()).partition(|note| note.starts_with("no Kubernetes objects"));
     out.append(&mut helm);
     for (n, what, verb) in counted {
         if n > 0 {

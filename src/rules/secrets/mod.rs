@@ -147,6 +147,21 @@ pub fn is_placeholder(v: &str) -> bool {
         || t.starts_with("./")
         || t.starts_with("file:")
         || t.starts_with("env:")
+        || is_pem_placeholder(t)
+}
+
+/// A PEM block whose body is elided (`...`, `<your key>`, `xxxx`): the shape
+/// of a key shown in documentation, not a key.
+fn is_pem_placeholder(t: &str) -> bool {
+    if !t.starts_with("-----BEGIN ") {
+        return false;
+    }
+    let body: Vec<&str> = (t.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("-----"))
+        .collect();
+    body.iter()
+        .all(|l| is_placeholder(l) || is_reference(l) || l.chars().all(|c| c == '.' || c == '…'))
 }
 
 /// Key words that make a key name a credential.
@@ -477,6 +492,15 @@ mod tests {
         }
         assert!(!is_placeholder("s3cr3t-Pa55"));
         assert!(!is_placeholder("updatedPassw0rd!"));
+        assert!(is_placeholder(
+            "-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----\n"
+        ));
+        assert!(is_placeholder(
+            "-----BEGIN RSA PRIVATE KEY-----\n<your private key>\n-----END RSA PRIVATE KEY-----"
+        ));
+        assert!(!is_placeholder(
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEArz7C\n-----END RSA PRIVATE KEY-----"
+        ));
     }
 
     #[test]

@@ -42,9 +42,7 @@ impl Rule for IngressBackendMissing {
             // with it (in a loose directory: in its own file; a lone Ingress
             // may route to Services deployed by anyone).
             if !objects.iter().any(|s| {
-                s.kind == "Service"
-                    && same_namespace(s, ing)
-                    && deployed_together(cx.unit, ing, s)
+                s.kind == "Service" && same_namespace(s, ing) && deployed_together(cx.unit, ing, s)
             }) {
                 continue;
             }
