@@ -18,13 +18,12 @@ pub struct Footer {
 /// Stages that skip something add their count here.
 pub fn not_checked(repo: &Repo) -> Vec<(usize, &'static str)> {
     let s = &repo.stats;
-    let model = repo.argocd();
     [
         (s.helm_templates, "Helm chart templates (not rendered)"),
         (s.go_templates, "Go-templated files"),
         (s.skipped_symlinks, "symlinks leaving the repository"),
         (
-            model.skipped_generators(),
+            s.appset_generators_skipped,
             "ApplicationSet generators (not evaluated offline)",
         ),
     ]
