@@ -46,7 +46,12 @@ fn warm_equals_cold(root: &Path, args: &[&str]) -> (Value, String) {
     let mut cold_args = vec!["--no-cache"];
     cold_args.extend_from_slice(args);
     let (cold, cold_code, _) = check(root, &cold_args);
-    assert_eq!(warm, cold, "warm and cold runs differ ({})", cache_line(&stderr));
+    assert_eq!(
+        warm,
+        cold,
+        "warm and cold runs differ ({})",
+        cache_line(&stderr)
+    );
     assert_eq!(warm_code, cold_code);
     (warm, cache_line(&stderr).to_string())
 }
@@ -255,10 +260,7 @@ fn the_cache_dir_is_configurable() {
     let dir = generated();
     let root = dir.path();
     let elsewhere = tempfile::tempdir().unwrap();
-    let (_, how) = warm_equals_cold(
-        root,
-        &["--cache-dir", elsewhere.path().to_str().unwrap()],
-    );
+    let (_, how) = warm_equals_cold(root, &["--cache-dir", elsewhere.path().to_str().unwrap()]);
     assert!(how.starts_with("cache: miss"), "{how}");
     assert!(!root.join(".ftlint_cache").exists());
     assert!(elsewhere.path().join("CACHEDIR.TAG").is_file());
@@ -278,7 +280,11 @@ fn a_pre_commit_run_passing_one_file_matches_a_cold_one() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|d| d["related"].as_array().unwrap().iter().any(|r| r["file"] == file))));
+            .any(|d| d["related"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["file"] == file))));
     // After an edit to the file passed, as in a commit.
     edit(root, file, "runAsNonRoot: true", "runAsNonRoot: fals");
     let (edited, how) = warm_equals_cold(root, &[file]);

@@ -67,7 +67,8 @@ fn span_row(s: Span) -> [u32; 3] {
 }
 
 fn row_span(r: [u32; 3], files: usize) -> Option<Span> {
-    ((r[0] as usize) < files && r[1] <= r[2]).then(|| Span::new(FileId(r[0]), r[1] as usize, r[2] as usize))
+    ((r[0] as usize) < files && r[1] <= r[2])
+        .then(|| Span::new(FileId(r[0]), r[1] as usize, r[2] as usize))
 }
 
 fn severity_code(s: Severity) -> u8 {
@@ -296,22 +297,24 @@ impl ReadGroup {
                 max_size: self.max_size,
             },
         };
-        self.rows.iter().map(move |(path, bytes, error)| ReadRecord {
-            how: how.clone(),
-            path: path.into(),
-            seen: match (bytes, error) {
-                (Some((s, digest)), _) => Seen::Bytes {
-                    stamp: Stamp {
-                        dev: s[0] as u64,
-                        ino: s[1] as u64,
-                        size: s[2] as u64,
-                        mtime_ns: s[3],
-                        ctime_ns: s[4],
+        self.rows
+            .iter()
+            .map(move |(path, bytes, error)| ReadRecord {
+                how: how.clone(),
+                path: path.into(),
+                seen: match (bytes, error) {
+                    (Some((s, digest)), _) => Seen::Bytes {
+                        stamp: Stamp {
+                            dev: s[0] as u64,
+                            ino: s[1] as u64,
+                            size: s[2] as u64,
+                            mtime_ns: s[3],
+                            ctime_ns: s[4],
+                        },
+                        digest: digest.clone(),
                     },
-                    digest: digest.clone(),
+                    (None, error) => Seen::Error(error.clone().unwrap_or_default()),
                 },
-                (None, error) => Seen::Error(error.clone().unwrap_or_default()),
-            },
-        })
+            })
     }
 }

@@ -168,10 +168,8 @@ impl Cache {
         let mut changed = false;
         for group in &mut entry.reads {
             let records: Vec<ReadRecord> = group.records().collect();
-            let checked: Vec<Freshness> = records
-                .par_iter()
-                .map(|r| r.still_valid(since))
-                .collect();
+            let checked: Vec<Freshness> =
+                records.par_iter().map(|r| r.still_valid(since)).collect();
             let mut rows = Vec::new();
             for (record, fresh) in records.into_iter().zip(checked) {
                 match fresh {
@@ -194,14 +192,14 @@ impl Cache {
         if changed {
             // Same content under new stamps: vouch for them from now on.
             entry.started_ns = self.started_ns;
-            self.write(&entry);
+            let _ = self.write(&entry);
         }
         Lookup::Hit(Box::new(entry))
     }
 
     /// Store a run's findings with what it read (`reads` from
-    /// [`fsread::take_reads`]) and its walk ([`walk_digest`]). Failures to write are not errors: the next
-    /// run is cold.
+    /// [`fsread::take_reads`]) and its walk ([`walk_digest`]); whether it
+    /// was written.
     pub fn store(
         &self,
         walk: String,
@@ -209,10 +207,10 @@ impl Cache {
         diags: &[Diagnostic],
         argocd_stats: String,
         reads: (Vec<ReadRecord>, Vec<(String, Option<String>)>),
-    ) {
+    ) -> bool {
         let (files, mut env) = reads;
         let Some(reads) = entry::group_reads(files) else {
-            return;
+            return false;
         };
         env.sort();
         env.dedup();
@@ -239,11 +237,13 @@ impl Cache {
             argocd_stats,
             diagnostics: diags.iter().map(entry::Diag::from).collect(),
         };
-        self.write(&entry);
+        self.write(&entry)
     }
 
-    fn write(&self, entry: &Entry) {
-        let _ = self.try_write(entry);
+    /// Whether the entry was written (failing to is not an error: the next
+    /// run is cold).
+    fn write(&self, entry: &Entry) -> bool {
+        self.try_write(entry).is_ok()
     }
 
     fn try_write(&self, entry: &Entry) -> std::io::Result<()> {
@@ -281,11 +281,9 @@ pub fn replay(
     cli_env: Option<String>,
 ) -> Option<(Repo, Vec<Diagnostic>)> {
     let root = std::fs::canonicalize(root).ok()?;
-    let schemas = crate::schema::wiring::registry_for(
-        config.kubernetes_version.as_deref(),
-        config.strict,
-    )
-    .ok()?;
+    let schemas =
+        crate::schema::wiring::registry_for(config.kubernetes_version.as_deref(), config.strict)
+            .ok()?;
     let mut sources = Sources::new(root);
     for (path, kind, error) in &entry.files {
         let kind = entry::code_kind(*kind)?;

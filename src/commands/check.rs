@@ -11,9 +11,9 @@ use super::settings::{Mode, Settings};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::cli::CheckArgs;
 use crate::diagnostic::{Applicability, Diagnostic};
+use crate::discover::Discovered;
 use crate::repo::Repo;
 use crate::report::{self, Footer, PathMap, View};
-use crate::discover::Discovered;
 use crate::{cache, discover, engine, fix, fsread, schema};
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -144,7 +144,10 @@ enum CacheUse {
     Off,
     /// The stored findings were the run's; the `argocd:` stats line stored.
     Hit(String),
-    Miss(&'static str),
+    Miss {
+        why: &'static str,
+        stored: bool,
+    },
 }
 
 /// Load and lint, or — when the cache holds this run's findings — replay them.
@@ -192,7 +195,13 @@ fn load_and_lint(settings: &Settings) -> Result<Linted, String> {
     let t_rules = Instant::now();
     let mut diags = engine::lint(&repo, &settings.selection, None).diagnostics;
     let rules_ms = t_rules.elapsed().as_millis();
-    store.store(walk, &repo, &diags, argocd_stats(&repo), fsread::take_reads());
+    let stored = store.store(
+        walk,
+        &repo,
+        &diags,
+        argocd_stats(&repo),
+        fsread::take_reads(),
+    );
     if let Some(files) = in_scope(settings, &repo) {
         engine::keep_related_to(&repo, &mut diags, &files);
     }
@@ -200,7 +209,7 @@ fn load_and_lint(settings: &Settings) -> Result<Linted, String> {
         repo,
         diags,
         rules_ms,
-        cache: CacheUse::Miss(why),
+        cache: CacheUse::Miss { why, stored },
     })
 }
 
@@ -454,8 +463,14 @@ fn print_stats(repo: &Repo, rules_ms: u128, elapsed: u128, cache: &CacheUse) {
     );
     match cache {
         CacheUse::Off => eprintln!("{}\ncache: off", argocd_stats(repo)),
-        CacheUse::Miss(why) => eprintln!("{}\ncache: miss ({why}), findings stored", argocd_stats(repo)),
-        CacheUse::Hit(argocd) => eprintln!("{argocd}\ncache: hit (nothing changed: findings replayed)"),
+        CacheUse::Miss { why, stored } => eprintln!(
+            "{}\ncache: miss ({why}), findings {}",
+            argocd_stats(repo),
+            if *stored { "stored" } else { "not stored" }
+        ),
+        CacheUse::Hit(argocd) => {
+            eprintln!("{argocd}\ncache: hit (nothing changed: findings replayed)")
+        }
     }
 }
 

@@ -142,10 +142,7 @@ pub(super) fn record(how: ReadKind, path: &Path, read: &Result<(Vec<u8>, Stamp),
         path: path.to_path_buf(),
         seen,
     };
-    READS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(record);
+    READS.lock().unwrap_or_else(|e| e.into_inner()).push(record);
 }
 
 impl ReadRecord {
