@@ -34,14 +34,19 @@ pub struct Entry {
     pub diagnostics: Vec<Diag>,
 }
 
+/// One read: path, then either `[dev, ino, size, mtime_ns, ctime_ns]` with
+/// the digest, or the error.
+pub type ReadRow = (String, Option<([i64; 5], String)>, Option<String>);
+
+/// A fix: message, safe?, edits as `([file, start, end], replacement)`.
+pub type FixRow = (String, bool, Vec<([u32; 3], String)>);
+
 /// Reads made the same way (same root and limit), one row per path.
 #[derive(Serialize, Deserialize)]
 pub struct ReadGroup {
     pub root: Option<String>,
     pub max_size: u64,
-    /// Path, then either `[dev, ino, size, mtime_ns, ctime_ns]` with the
-    /// digest, or the error.
-    pub rows: Vec<(String, Option<([i64; 5], String)>, Option<String>)>,
+    pub rows: Vec<ReadRow>,
 }
 
 /// A finding: `[file, start, end]` spans; the rule by id.
@@ -56,8 +61,7 @@ pub struct Diag {
     pub units: Vec<String>,
     pub env: Option<String>,
     pub object: Option<String>,
-    /// Message, safe?, edits.
-    pub fix: Option<(String, bool, Vec<([u32; 3], String)>)>,
+    pub fix: Option<FixRow>,
     pub severity_set: bool,
     pub mask_source: bool,
 }
