@@ -34,6 +34,9 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
     }
     nameref::fix(&mut acc, &ctx.name_references);
     ctx.resolve_vars(&mut acc);
+    if let Some(k) = &top {
+        ctx.build_metadata(dir, k, &mut acc);
+    }
     // kustomize drops an empty or null `metadata.annotations` (its internal
     // annotations are removed at the end, and the map with them).
     for r in acc.iter_mut() {
@@ -53,7 +56,8 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
     }
     let mut objects = Vec::with_capacity(acc.len());
     for r in acc {
-        if let Some(o) = Object::from_node(r.node, r.file, r.doc_index) {
+        if let Some(mut o) = Object::from_node(r.node, r.file, r.doc_index) {
+            o.edits = r.edits.into();
             objects.push(o);
         }
     }

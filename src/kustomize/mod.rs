@@ -33,6 +33,7 @@
 //! transformer configurations, `vars`, `configurations`, `crds`, `openapi`.
 
 mod build;
+mod build_metadata;
 mod ctx;
 mod decode;
 mod deprecated;
@@ -44,6 +45,7 @@ mod generators;
 mod images;
 mod json6902;
 mod load;
+mod merge_keys;
 mod nameref;
 mod order;
 mod patches;
