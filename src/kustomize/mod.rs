@@ -30,7 +30,9 @@
 //!
 //! Not run (a `kustomize-build` warning, the rest rendered): remote
 //! resources/components, `helmCharts`, generator/validator plugins, other
-//! transformer configurations, `vars`, `configurations`, `crds`, `openapi`.
+//! transformer configurations, the sections of `configurations` files other
+//! than nameReference/varReference/commonLabels/commonAnnotations/namespace,
+//! `crds`, `openapi`, `buildMetadata: [transformerAnnotations]`.
 
 mod build;
 mod build_metadata;
