@@ -96,23 +96,12 @@ pub fn decode(bytes: &[u8]) -> (String, Option<SyntaxError>) {
     }
 }
 
-/// A file with template syntax (`{{ ... }}`) is skipped when it is not valid
-/// YAML, or when a plain `{{var}}` was read as a nested flow mapping (a
-/// mapping used as a key): it is a template for another tool, not a manifest.
+/// A file with template syntax (`{{ ... }}`) that is not valid YAML is a
+/// template for another tool, not a manifest: it is skipped. A plain
+/// `{{var}}` reads as a flow mapping used as a key, which kubectl refuses, so
+/// it lands here too.
 fn is_go_template(text: &str, parsed: &yaml::ParsedFile) -> bool {
-    if !text.contains("{{") {
-        return false;
-    }
-    if parsed.error.is_some() {
-        return true;
-    }
-    let mut mapping_key = false;
-    for doc in &parsed.documents {
-        doc.root.walk(&mut |_, node| {
-            mapping_key |= node.entries().iter().any(|e| e.key.name == "<complex key>");
-        });
-    }
-    mapping_key
+    text.contains("{{") && parsed.error.is_some()
 }
 
 impl Stats {
@@ -321,6 +310,17 @@ impl Repo {
         repo.stats.units = repo.units.len();
         repo.stats.render_ms = t2.elapsed().as_millis();
         Ok(repo)
+    }
+
+    /// `--crd` definitions: their custom resources' pod templates are linted
+    /// as workloads, as for a CRD of the repository (which wins for its kind).
+    pub fn add_cli_crds(&mut self, crds: &[yaml::Node]) {
+        let in_repo = crate::units::pod_template_paths(&self.sources);
+        let given: HashMap<_, _> = (crds.iter())
+            .filter_map(crate::units::crd_pod_template)
+            .filter(|(kind, _)| !in_repo.contains_key(kind))
+            .collect();
+        crate::units::attach_pod_templates(&mut self.units, &given);
     }
 
     /// The Argo CD model (Applications, AppProjects, ...), built on first use.

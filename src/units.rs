@@ -317,40 +317,38 @@ pub fn add_application_units(
     changed
 }
 
+/// A custom kind: its API group and kind.
+pub type GroupKind = (String, String);
+
 /// Custom kinds whose CRD (in the repository) embeds a PodTemplateSpec, with
 /// the path to it: the shallowest schema property, through nested
 /// `properties` only, shaped like a pod template (`spec.containers`, an array).
-pub fn pod_template_paths(sources: &Sources) -> HashMap<(String, String), Arc<[String]>> {
-    let mut out = HashMap::new();
-    for f in &sources.files {
-        for doc in &f.parsed.documents {
-            let crd = &doc.root;
-            if crd.str_at(&["kind"]) != Some("CustomResourceDefinition")
-                || !crd
-                    .str_at(&["apiVersion"])
-                    .is_some_and(|v| v.starts_with("apiextensions.k8s.io/"))
-            {
-                continue;
-            }
-            let (Some(group), Some(kind)) = (
-                crd.str_at(&["spec", "group"]),
-                crd.str_at(&["spec", "names", "kind"]),
-            ) else {
-                continue;
-            };
-            let schemas = crd
-                .path(&["spec", "versions"])
-                .map(crate::yaml::Node::items)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|v| v.path(&["schema", "openAPIV3Schema"]))
-                .chain(crd.path(&["spec", "validation", "openAPIV3Schema"]));
-            if let Some(path) = schemas.filter_map(find_pod_template).min_by_key(Vec::len) {
-                out.insert((group.to_string(), kind.to_string()), Arc::from(path));
-            }
-        }
+pub fn pod_template_paths(sources: &Sources) -> HashMap<GroupKind, Arc<[String]>> {
+    let docs = (sources.files.iter()).flat_map(|f| f.parsed.documents.iter().map(|d| &d.root));
+    docs.filter_map(crd_pod_template).collect()
+}
+
+/// The kind a CustomResourceDefinition declares (group, kind) and the path to
+/// the PodTemplateSpec its schema embeds, if any.
+pub fn crd_pod_template(crd: &crate::yaml::Node) -> Option<(GroupKind, Arc<[String]>)> {
+    if crd.str_at(&["kind"]) != Some("CustomResourceDefinition")
+        || !crd
+            .str_at(&["apiVersion"])
+            .is_some_and(|v| v.starts_with("apiextensions.k8s.io/"))
+    {
+        return None;
     }
-    out
+    let group = crd.str_at(&["spec", "group"])?;
+    let kind = crd.str_at(&["spec", "names", "kind"])?;
+    let schemas = crd
+        .path(&["spec", "versions"])
+        .map(crate::yaml::Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|v| v.path(&["schema", "openAPIV3Schema"]))
+        .chain(crd.path(&["spec", "validation", "openAPIV3Schema"]));
+    let path = schemas.filter_map(find_pod_template).min_by_key(Vec::len)?;
+    Some(((group.to_string(), kind.to_string()), Arc::from(path)))
 }
 
 fn is_pod_template_schema(schema: &crate::yaml::Node) -> bool {
@@ -386,8 +384,9 @@ fn find_pod_template(root: &crate::yaml::Node) -> Option<Vec<String>> {
     None
 }
 
-/// Give each custom-kind object the pod template its repository CRD declares.
-pub fn attach_pod_templates(units: &mut [Unit], paths: &HashMap<(String, String), Arc<[String]>>) {
+/// Give each custom-kind object the pod template its CRD declares: a CRD of
+/// the repository, else (`--crd`) one given on the command line.
+pub fn attach_pod_templates(units: &mut [Unit], paths: &HashMap<GroupKind, Arc<[String]>>) {
     if paths.is_empty() {
         return;
     }

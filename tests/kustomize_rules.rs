@@ -267,3 +267,20 @@ fn a_failed_generator_is_reported_once_not_again_by_its_replacements() {
         findings(&r)
     );
 }
+
+/// A generator merging into an object of an unfetched remote base: the
+/// remote notice says the render is incomplete, and no "does not exist".
+#[test]
+fn merge_into_an_unfetched_remote_base_is_not_an_error() {
+    let sources = sources_from_dir(&root("cases/merge-into-remote"));
+    let r = render(&sources, "");
+    let found: Vec<String> = findings(&r).iter().map(|d| d.message.clone()).collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].starts_with("remote resource"), "{found:#?}");
+    assert!(
+        r.objects
+            .iter()
+            .any(|o| o.kind == "ConfigMap" && o.name.starts_with("controller-config")),
+        "the generated ConfigMap is still linted"
+    );
+}

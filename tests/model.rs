@@ -201,3 +201,29 @@ fn helm_charts_are_counted_not_checked() {
         ]
     );
 }
+
+/// A `--crd` definition feeds pod-template detection as an in-repository CRD
+/// does: its custom resources get the workload rules.
+#[test]
+fn cli_crd_pod_templates_get_workload_rules() {
+    let mut repo = load("cli-crd");
+    let before = findings(&repo);
+    assert!(
+        !rule_in(&before, "privileged-container", "apps/nightly.yaml"),
+        "{before:#?}"
+    );
+    let crd_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/crds/jobrunner.yaml");
+    let crds = ftlint::schema::wiring::add_crd_file(&repo.schemas, &crd_file).expect("CRD file");
+    repo.add_cli_crds(&crds);
+    let found = findings(&repo);
+    for rule in ["privileged-container", "missing-resources", "run-as-root"] {
+        assert!(
+            rule_in(&found, rule, "apps/nightly.yaml"),
+            "{rule}: {found:#?}"
+        );
+    }
+    assert!(
+        !found.iter().any(|f| f.starts_with("unknown-kind")),
+        "{found:#?}"
+    );
+}

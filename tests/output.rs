@@ -396,3 +396,53 @@ fn completions_and_man_page_are_generated() {
         "the man page lists the subcommands"
     );
 }
+
+/// A Helm-only repository: nothing was checked, and every format says so
+/// instead of a bare "no findings".
+fn helm_only_repo() -> tempfile::TempDir {
+    repo(&[
+        (
+            "charts/web/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        ),
+        ("charts/web/values.yaml", "replicas: 2\n"),
+        (
+            "charts/web/templates/deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n",
+        ),
+        (
+            "charts/web/templates/service.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+        ),
+    ])
+}
+
+#[test]
+fn summary_says_what_was_not_checked() {
+    let dir = helm_only_repo();
+    let (code, out, _) = stdout(ftlint(dir.path()).args(["check", "."]));
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("not_checked_human", out);
+    let (_, short_out, short_err) =
+        stdout(ftlint(dir.path()).args(["check", ".", "--format", "short"]));
+    assert_eq!(short_out, "");
+    assert!(
+        short_err.contains("1 Helm chart (2 templates) not rendered; no Kubernetes objects found"),
+        "{short_err}"
+    );
+    let (_, json, _) = stdout(ftlint(dir.path()).args(["check", ".", "--format", "json"]));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json["summary"]["not_checked"],
+        serde_json::json!([
+            "1 Helm chart (2 templates) not rendered",
+            "no Kubernetes objects found"
+        ])
+    );
+    let (_, sarif, _) = stdout(ftlint(dir.path()).args(["check", ".", "--format", "sarif"]));
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["properties"]["notChecked"],
+        json["summary"]["not_checked"]
+    );
+}

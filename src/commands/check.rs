@@ -130,7 +130,8 @@ fn load(settings: &Settings) -> Result<Repo, String> {
         settings.jobs,
     )?;
     for f in &settings.crds {
-        schema::wiring::add_crd_file(&repo.schemas, f)?;
+        let crds = schema::wiring::add_crd_file(&repo.schemas, f)?;
+        repo.add_cli_crds(&crds);
     }
     for d in &settings.schema_dirs {
         repo.schemas
@@ -297,7 +298,7 @@ fn report(
         && (out.format.is_text() || out.statistics)
         && out.format != report::Format::Json;
     if show_footer {
-        let summary_text = report::footer(repo, &diags, &summary, footer);
+        let summary_text = report::footer(&diags, &summary, footer);
         if out.format == report::Format::Short && !out.statistics {
             // `short` keeps stdout one line per finding, for scripts; people see the summary.
             eprint!("{summary_text}");

@@ -188,7 +188,7 @@ pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> V
             .map(|k| k.span)
             .unwrap_or(Span::new(f.id, 0, 0));
         let kdir = if f.dir().is_empty() { "." } else { f.dir() };
-        let mut ev = RenderEvent::new(
+        let ev = RenderEvent::new(
             EventKind::UnreferencedFile,
             span,
             format!(
@@ -197,9 +197,10 @@ pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> V
             ),
         )
         .with_help("add it to `resources:` of the kustomization, or delete it if it is obsolete");
-        // A commented-out entry is no reference; say where it is.
-        if let Some(at) = commented_out_entry(sources, f.dir(), &f.path) {
-            ev = ev.with_related(at, "named only in this commented-out entry");
+        // A file whose entry is commented out was disabled on purpose (an
+        // optional part, as kubebuilder scaffolds them): not forgotten.
+        if commented_out_entry(sources, f.dir(), &f.path).is_some() {
+            continue;
         }
         out.push(ev);
     }
@@ -218,6 +219,8 @@ fn commented_out_entry(sources: &Sources, dir: &str, path: &str) -> Option<Span>
             .strip_prefix('#')
             .map(str::trim_start)
             .and_then(|l| l.strip_prefix('-'))
+            // `# - loadgenerator.yaml # used in development`: the entry ends at its comment.
+            .map(|l| l.split(" #").next().unwrap_or(l))
             .map(|l| l.trim().trim_matches(|c| c == '"' || c == '\''));
         if entry.is_some_and(|e| !e.is_empty() && join(dir, e) == path) {
             let start = offset + (line.len() - line.trim_start().len());

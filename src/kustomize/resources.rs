@@ -40,6 +40,12 @@ impl Ctx<'_> {
         let matches = resources_with_id(acc, &id);
         match (matches.as_slice(), r.behavior) {
             ([], Behavior::Create) => acc.push(r),
+            // The object to merge into may be among the skipped resources (a
+            // remote base, already reported): keep what is known of it.
+            ([], _) if self.incomplete => {
+                r.behavior = Behavior::Create;
+                acc.push(r);
+            }
             ([], _) => self.error(
                 span,
                 format!("{} does not exist; cannot merge or replace", id.display()),

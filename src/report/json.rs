@@ -64,7 +64,7 @@ pub fn render(cx: &Cx, diags: &[Diagnostic], summary: &Summary) -> String {
         "summary": {
             "files": summary.files, "documents": summary.documents, "objects": summary.objects,
             "units": summary.units, "errors": summary.errors, "warnings": summary.warnings,
-            "elapsed_ms": summary.elapsed_ms,
+            "elapsed_ms": summary.elapsed_ms, "not_checked": summary.not_checked,
         },
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("JSON serialisation");

@@ -66,7 +66,7 @@ impl Summary {
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
             elapsed_ms,
-            not_checked: repo.stats.not_checked(),
+            not_checked: summary::not_checked(repo),
         }
     }
 }
@@ -183,7 +183,7 @@ pub fn render_with(
         Format::Concise => concise::render(&cx, diags),
         Format::Short => short::render(&cx, diags),
         Format::Json => json::render(&cx, diags, summary),
-        Format::Sarif => sarif::render(&cx, diags),
+        Format::Sarif => sarif::render(&cx, diags, summary),
         Format::Github => github::render(&cx, diags),
         Format::Junit => junit::render(&cx, diags),
     }

@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::Cx;
+use super::{Cx, Summary};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::rules::{self, REGISTRY};
 
@@ -154,7 +154,7 @@ fn rule_json(id: &str) -> Value {
 
 /// SARIF 2.1.0, one run; columns in UTF-16 code units as the format requires;
 /// URIs relative to `SRCROOT`, the repository root.
-pub fn render(cx: &Cx, diags: &[Diagnostic]) -> String {
+pub fn render(cx: &Cx, diags: &[Diagnostic], summary: &Summary) -> String {
     let rules_json: Vec<Value> = REGISTRY.iter().map(|r| rule_json(r.meta().id)).collect();
     let index_of = |id: &str| REGISTRY.iter().position(|r| r.meta().id == id);
     let prints = fingerprints(cx, diags);
@@ -234,6 +234,10 @@ pub fn render(cx: &Cx, diags: &[Diagnostic]) -> String {
             "columnKind": "utf16CodeUnits",
             "originalUriBaseIds": {BASE: base},
             "results": results,
+            "properties": {
+                "files": summary.files, "objects": summary.objects, "units": summary.units,
+                "notChecked": summary.not_checked,
+            },
         }]
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serialisation");

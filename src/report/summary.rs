@@ -14,23 +14,33 @@ pub struct Footer {
     pub timing: bool,
 }
 
-/// Parts of the repository ftlint read but did not check, with a count each.
-/// Stages that skip something add their count here.
-pub fn not_checked(repo: &Repo) -> Vec<(usize, &'static str)> {
+/// What the run read but did not check, each with a count, and "no
+/// Kubernetes objects found" when nothing was: "0 errors" must mean checked
+/// and clean. Stages that skip something add their count here.
+pub fn not_checked(repo: &Repo) -> Vec<String> {
     let s = &repo.stats;
-    let model = repo.argocd();
-    [
-        (s.helm_templates, "Helm chart templates (not rendered)"),
-        (s.go_templates, "Go-templated files"),
-        (s.skipped_symlinks, "symlinks leaving the repository"),
+    let generators = repo.argocd().skipped_generators();
+    let mut out = Vec::new();
+    let counted = [
+        (s.go_templates, "Go-templated file", "not checked"),
         (
-            model.skipped_generators(),
-            "ApplicationSet generators (not evaluated offline)",
+            s.skipped_symlinks,
+            "symlink leaving the repository",
+            "not read",
         ),
-    ]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .collect()
+        (generators, "ApplicationSet generator", "not evaluated"),
+    ];
+    // Helm charts first, then the rest; "no Kubernetes objects found" last.
+    let (no_objects, mut helm): (Vec<String>, Vec<String>) =
+        (s.not_checked().into_iter()).partition(|note| note.starts_with("no Kubernetes objects"));
+    out.append(&mut helm);
+    for (n, what, verb) in counted {
+        if n > 0 {
+            out.push(format!("{} {verb}", plural(n, what)));
+        }
+    }
+    out.extend(no_objects);
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -42,7 +52,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// The summary block of the text formats.
-pub fn footer(repo: &Repo, diags: &[Diagnostic], summary: &Summary, footer: &Footer) -> String {
+pub fn footer(diags: &[Diagnostic], summary: &Summary, footer: &Footer) -> String {
     let mut out = String::new();
     let mut files: Vec<_> = diags.iter().map(|d| d.span.file).collect();
     files.sort();
@@ -103,13 +113,9 @@ pub fn footer(repo: &Repo, diags: &[Diagnostic], summary: &Summary, footer: &Foo
     if footer.timing {
         checked.push_str(&format!(" in {} ms", summary.elapsed_ms));
     }
-    let skipped = not_checked(repo);
-    if !skipped.is_empty() {
-        let parts: Vec<String> = skipped
-            .iter()
-            .map(|(n, what)| format!("{n} {what}"))
-            .collect();
-        checked.push_str(&format!("; not checked: {}", parts.join(", ")));
+    for note in &summary.not_checked {
+        checked.push_str("; ");
+        checked.push_str(note);
     }
     out.push_str(&checked);
     out.push('\n');

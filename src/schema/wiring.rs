@@ -38,8 +38,9 @@ pub fn add_repo_crds(reg: &SchemaRegistry, sources: &Sources) -> usize {
     n
 }
 
-/// `--crd FILE`: every CustomResourceDefinition document in the file (YAML or JSON).
-pub fn add_crd_file(reg: &SchemaRegistry, path: &Path) -> Result<usize, String> {
+/// `--crd FILE`: every CustomResourceDefinition document in the file (YAML or
+/// JSON). Returns the CRD documents registered.
+pub fn add_crd_file(reg: &SchemaRegistry, path: &Path) -> Result<Vec<Node>, String> {
     let text = crate::fsread::read_bounded_text(path, crate::fsread::DEFAULT_MAX_FILE_SIZE)
         .map_err(|e| format!("--crd {}: cannot read: {e}", path.display()))?;
     let parsed = crate::yaml::parse(&text, crate::yaml::FileId(u32::MAX));
@@ -51,23 +52,25 @@ pub fn add_crd_file(reg: &SchemaRegistry, path: &Path) -> Result<usize, String> 
             err.message
         ));
     }
-    let mut n = 0;
-    for d in &parsed.documents {
+    let mut crds = Vec::new();
+    for d in parsed.documents {
         if d.root.str_at(&["kind"]) != Some("CustomResourceDefinition") {
             continue;
         }
         let added = reg
             .add_crd(&d.root.to_json())
             .map_err(|e| format!("--crd {}: {e}", path.display()))?;
-        n += added.len();
+        if !added.is_empty() {
+            crds.push(d.root);
+        }
     }
-    if n == 0 {
+    if crds.is_empty() {
         return Err(format!(
             "--crd {}: no CustomResourceDefinition found in the file",
             path.display()
         ));
     }
-    Ok(n)
+    Ok(crds)
 }
 
 /// The entry `key` of a mapping; else one spelt the same ignoring case (a

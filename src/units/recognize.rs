@@ -32,9 +32,18 @@ fn commented_patches(dir: &str, text: &str) -> Vec<String> {
     let mut section: Option<&str> = None;
     for line in text.lines() {
         let trimmed = line.trim_start();
+        if trimmed.is_empty() {
+            continue; // a blank line does not end a section
+        }
         if !line.starts_with([' ', '\t', '#', '-']) {
             // A top-level key starts a section.
             section = line.split_once(':').map(|(k, _)| k.trim());
+            continue;
+        }
+        // A commented-out top-level key (`#patchesStrategicMerge:`, as
+        // kubebuilder scaffolds it) starts a section of disabled entries.
+        if let Some(key) = commented_key(line) {
+            section = Some(key);
             continue;
         }
         let Some(comment) = trimmed.strip_prefix('#') else {
@@ -52,6 +61,12 @@ fn commented_patches(dir: &str, text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// `patches` of a column-0 comment `#patches:` (a key with no value, nothing else).
+fn commented_key(line: &str) -> Option<&str> {
+    let key = line.strip_prefix('#')?.trim().strip_suffix(':')?;
+    (!key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(key)
 }
 
 /// kuttl's API group: its documents configure the harness, not a cluster.
@@ -193,6 +208,20 @@ mod tests {
                 "cfg/default/manager_auth_proxy_patch.yaml",
                 "cfg/default/webhook_patch.yaml",
                 "cfg/default/sidecar.yaml"
+            ]
+        );
+    }
+
+    /// kubebuilder's `config/default`: the patch list itself is commented out.
+    #[test]
+    fn entries_under_a_commented_out_patch_key() {
+        let text = "bases:\n- ../manager\n#- ../webhook\n#patchesStrategicMerge:\n#- manager_image_patch.yaml\n  # Protect the /metrics endpoint.\n#- manager_auth_proxy_patch.yaml\n\n#- webhookcainjection_patch.yaml\n#resources:\n#- metrics_service.yaml\n";
+        assert_eq!(
+            commented_patches("cfg/default", text),
+            vec![
+                "cfg/default/manager_image_patch.yaml",
+                "cfg/default/manager_auth_proxy_patch.yaml",
+                "cfg/default/webhookcainjection_patch.yaml"
             ]
         );
     }

@@ -114,6 +114,9 @@ struct Builder {
     expanded: usize,
     duplicates: Vec<DuplicateKey>,
     root: Option<Node>,
+    /// A mapping or sequence used as a key: go-yaml reads it, but
+    /// sigs.k8s.io/yaml (kubectl, Kustomize, Argo CD) refuses the file.
+    complex_key: Option<SyntaxError>,
 }
 
 impl Builder {
@@ -125,6 +128,7 @@ impl Builder {
             expanded: 0,
             duplicates: Vec::new(),
             root: None,
+            complex_key: None,
         }
     }
 
@@ -151,7 +155,18 @@ impl Builder {
             Frame::Map(map) => match map.key.take() {
                 None => {
                     let name = match &node.value {
-                        Value::Map(_) | Value::Seq(_) => "<complex key>".to_string(),
+                        Value::Map(_) | Value::Seq(_) => {
+                            let what = if matches!(node.value, Value::Map(_)) {
+                                "mapping"
+                            } else {
+                                "sequence"
+                            };
+                            self.complex_key.get_or_insert(SyntaxError {
+                                offset: node.span.start as usize,
+                                message: format!("a {what} used as a mapping key: kubectl refuses it (`invalid map key`); keys must be scalars"),
+                            });
+                            "<complex key>".to_string()
+                        }
                         _ => node.scalar_text().unwrap_or_default(),
                     };
                     map.key = Some(Key {
@@ -496,7 +511,11 @@ fn parse_segment(
                 if b.stack.len() + anchored.height > MAX_DEPTH {
                     return Err(too_deep(start));
                 }
-                let node = anchored.node.clone();
+                let mut node = anchored.node.clone();
+                if b.expects_key().is_some() {
+                    // An alias used as a key is reported where it is written.
+                    node.span = b.span(start, end);
+                }
                 b.push_node(node, None);
             }
             EventData::SequenceStart { anchor, tag, .. } => {
@@ -506,6 +525,9 @@ fn parse_segment(
                 b.open(Frame::Map(MapBuilder::default()), start, text, anchor, tag)?;
             }
             EventData::SequenceEnd | EventData::MappingEnd => b.close(end),
+        }
+        if let Some(e) = b.complex_key.take() {
+            return Err(e);
         }
     }
 }

@@ -535,3 +535,20 @@ fn slash_escape_is_refused_as_go_yaml_does() {
     let err = parse(text, FileId(0)).error.expect("refused");
     assert_eq!(err.offset, text.find("\\/q").unwrap());
 }
+
+/// sigs.k8s.io/yaml refuses a collection as a key (`invalid map key`), so
+/// kubectl refuses the file; scalar keys written with `?` are fine.
+#[test]
+fn collection_keys_are_refused_as_kubectl_does() {
+    for (text, at) in [
+        ("data:\n  ? [a, b]\n  : x\n", "[a, b]"),
+        ("data:\n  {a: 1}: x\n", "{a: 1}"),
+        ("seq: &s [1]\ndata:\n  *s : x\n", "*s"),
+    ] {
+        let err = parse(text, FileId(0)).error.expect("refused");
+        assert_eq!(err.offset, text.find(at).unwrap(), "{text}");
+        assert!(err.message.contains("invalid map key"), "{}", err.message);
+    }
+    let doc = parse_one("data:\n  ? explicit\n  : x\n");
+    assert_eq!(doc.root.str_at(&["data", "explicit"]), Some("x"));
+}

@@ -130,6 +130,10 @@ pub fn is_placeholder(v: &str) -> bool {
         || lower.starts_with("change_me")
         || lower.starts_with("change-me")
         || lower.starts_with("replace")
+        // `UPDATE_ME`, `update-me`, `UPDATE_AWS_SECRET_ACCESS_KEY`: fill-in markers.
+        || squashed == "updateme"
+        || lower.starts_with("update_")
+        || lower.starts_with("update-")
         || lower.starts_with("dummy")
         || lower.starts_with("example")
         || (t.len() < 6 && t.chars().all(|c| c.is_ascii_digit()))
@@ -143,6 +147,21 @@ pub fn is_placeholder(v: &str) -> bool {
         || t.starts_with("./")
         || t.starts_with("file:")
         || t.starts_with("env:")
+        || is_pem_placeholder(t)
+}
+
+/// A PEM block whose body is elided (`...`, `<your key>`, `xxxx`): the shape
+/// of a key shown in documentation, not a key.
+fn is_pem_placeholder(t: &str) -> bool {
+    if !t.starts_with("-----BEGIN ") {
+        return false;
+    }
+    let body: Vec<&str> = (t.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("-----"))
+        .collect();
+    body.iter()
+        .all(|l| is_placeholder(l) || is_reference(l) || l.chars().all(|c| c == '.' || c == '…'))
 }
 
 /// Key words that make a key name a credential.
@@ -464,10 +483,24 @@ mod tests {
             "change_me_please",
             "AWS_SECRET_ACCESS_KEY",
             "foobarbaz",
+            "UPDATE_ME",
+            "update-me",
+            "UPDATE_AWS_ACCESS_KEY_ID",
+            "REPLACE_WITH_API_TOKEN",
         ] {
             assert!(is_placeholder(v), "{v}");
         }
         assert!(!is_placeholder("s3cr3t-Pa55"));
+        assert!(!is_placeholder("updatedPassw0rd!"));
+        assert!(is_placeholder(
+            "-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----\n"
+        ));
+        assert!(is_placeholder(
+            "-----BEGIN RSA PRIVATE KEY-----\n<your private key>\n-----END RSA PRIVATE KEY-----"
+        ));
+        assert!(!is_placeholder(
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpQIBAAKCAQEArz7C\n-----END RSA PRIVATE KEY-----"
+        ));
     }
 
     #[test]

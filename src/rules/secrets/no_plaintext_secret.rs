@@ -52,7 +52,7 @@ const NON_SECRET_KEYS: &[&str] = &[
 
 /// Whether a key names an identifier rather than a credential (`username`,
 /// `POSTGRES_USER`, `POSTGRES_DB`).
-fn is_identifier_key(key: &str) -> bool {
+pub(super) fn is_identifier_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
     let last = lower.rsplit(['_', '-', '.']).next().unwrap_or(&lower);
     NON_SECRET_KEYS.contains(&lower.as_str()) || NON_SECRET_KEYS.contains(&last)

@@ -7,7 +7,9 @@ use crate::yaml::Node;
 ///
 /// `files`/`envs` that are not in the repository (ignored, produced by CI)
 /// pass; literals that are only substitution references (`${VAR}`) or obvious
-/// placeholders (`changeme`, also base64-encoded: `Y2hhbmdlbWU=`) pass too.
+/// placeholders (`changeme`, also base64-encoded: `Y2hhbmdlbWU=`) pass too,
+/// and so do committed files whose content, or env files whose every value
+/// (identifiers such as `POSTGRES_USER` aside), is empty or such a placeholder.
 pub struct SecretGeneratorLiteral;
 
 static META: RuleMeta = RuleMeta::new(
@@ -38,6 +40,28 @@ fn holds_literal(v: &str) -> bool {
     !decoded.is_some_and(|d| super::is_placeholder(&d))
 }
 
+/// Whether a committed generator input holds a secret: an env file (`envs`)
+/// some non-identifier `KEY=value` line of which holds a value, or a file
+/// (`files`) whose content does. An unreadable file counts as holding one.
+fn file_holds_secret(path: &std::path::Path, env_file: bool) -> bool {
+    let Ok(text) = crate::fsread::read_bounded_text(path, crate::fsread::DEFAULT_MAX_FILE_SIZE)
+    else {
+        return true;
+    };
+    if !env_file {
+        return holds_literal(&text);
+    }
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .any(|l| match l.split_once('=') {
+            Some((k, v)) => {
+                !super::no_plaintext_secret::is_identifier_key(k.trim()) && holds_literal(v)
+            }
+            None => false,
+        })
+}
+
 impl Rule for SecretGeneratorLiteral {
     fn meta(&self) -> &RuleMeta {
         &META
@@ -64,7 +88,10 @@ impl Rule for SecretGeneratorLiteral {
                         if key == "literals" {
                             s.split_once('=').is_some_and(|(_, v)| holds_literal(v))
                         } else {
-                            dir.is_some_and(|d| d.join(file_part(s)).is_file())
+                            dir.is_some_and(|d| {
+                                let path = d.join(file_part(s));
+                                path.is_file() && file_holds_secret(&path, key != "files")
+                            })
                         }
                     })
                     .collect();

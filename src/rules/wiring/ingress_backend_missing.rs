@@ -1,4 +1,4 @@
-use super::{in_context, reachable, same_namespace};
+use super::{deployed_together, in_context, reachable, same_namespace};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
 use crate::yaml::Node;
@@ -38,11 +38,12 @@ impl Rule for IngressBackendMissing {
         for ing in objects.iter().filter(|o| {
             o.kind == "Ingress" && matches!(o.group(), "networking.k8s.io" | "extensions")
         }) {
-            // Judge only when this unit defines Services in the Ingress's namespace.
-            if !objects
-                .iter()
-                .any(|s| s.kind == "Service" && same_namespace(s, ing))
-            {
+            // Judge only when Services of the Ingress's namespace are deployed
+            // with it (in a loose directory: in its own file; a lone Ingress
+            // may route to Services deployed by anyone).
+            if !objects.iter().any(|s| {
+                s.kind == "Service" && same_namespace(s, ing) && deployed_together(cx.unit, ing, s)
+            }) {
                 continue;
             }
             let services: Vec<_> = reachable(cx)
