@@ -104,6 +104,8 @@ impl Ctx<'_> {
                 }
                 if key == "configurations" {
                     self.configuration(dir, item);
+                } else {
+                    self.crd_definitions(dir, item);
                 }
             }
         }
@@ -144,6 +146,32 @@ impl Ctx<'_> {
                         ),
                     );
                 }
+            }
+        }
+    }
+
+    /// A `crds:` file: the field specs its `x-kubernetes-*` extensions declare.
+    fn crd_definitions(&mut self, dir: &str, item: &Node) {
+        let Some(docs) = self.load_patch(dir, item, false) else {
+            return;
+        };
+        for doc in docs {
+            let found = super::crds::specs_of(&doc);
+            self.name_references.extend(found.name_references);
+            for spec in found.specs {
+                if !self.config_specs.contains(&spec) {
+                    self.config_specs.push(spec);
+                }
+            }
+            if !found.identity.is_empty() {
+                self.warn(
+                    item.span,
+                    format!(
+                        "`x-kubernetes-identity` field specs of `{}` ({}) are not applied; rendering the rest",
+                        item.as_str().unwrap_or_default(),
+                        found.identity.join(", ")
+                    ),
+                );
             }
         }
     }
@@ -250,7 +278,6 @@ impl Ctx<'_> {
                 "helmCharts" | "helmChartInflationGenerator" => "Helm charts are not inflated",
                 "generators" => "generator plugins are not run",
                 "validators" => "validator plugins are not run",
-                "crds" => "CRD field specs are ignored",
                 "openapi" => "custom OpenAPI schemas are ignored",
                 _ => continue,
             };

@@ -32,10 +32,12 @@
 //! resources/components, `helmCharts`, generator/validator plugins, other
 //! transformer configurations, the sections of `configurations` files other
 //! than nameReference/varReference/commonLabels/commonAnnotations/namespace,
-//! `crds`, `openapi`, `buildMetadata: [transformerAnnotations]`.
+//! `x-kubernetes-identity` specs of `crds` files, `openapi`,
+//! `buildMetadata: [transformerAnnotations]`.
 
 mod build;
 mod build_metadata;
+mod crds;
 mod ctx;
 mod decode;
 mod deprecated;
