@@ -54,6 +54,7 @@ mod nameref;
 mod order;
 mod patches;
 mod paths;
+mod pattern;
 mod refs;
 mod replacements;
 mod res;
@@ -70,7 +71,7 @@ use crate::yaml::{FileId, Span};
 pub use emit::to_yaml;
 pub use events::{EventKind, RenderEvent};
 pub use generators::kustomize_hash;
-pub use refs::{cycle_roots, references, unreferenced_files, Refs};
+pub use refs::{cycle_roots, references, references_by_dir, unreferenced_files, Refs};
 
 /// Names Kustomize accepts for a kustomization file, in its lookup order.
 pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
