@@ -36,11 +36,14 @@ pub fn run(args: &CheckArgs) -> u8 {
 
 fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
     let Linted {
-        mut repo,
+        repo,
         mut diags,
         rules_ms,
         cache,
     } = load_and_lint(settings)?;
+    // Never freed: the process ends after the report, and freeing the
+    // repository's many small allocations took ~0.3 s at 1,000 services.
+    let mut repo = std::mem::ManuallyDrop::new(repo);
     warn_if_nothing_checked(settings, &repo);
     let mut footer = Footer {
         unsafe_fixes: settings.output.unsafe_fixes,
@@ -79,7 +82,7 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
                     );
                 }
                 // Re-lint what remains.
-                let fixed_repo = load(settings, None)?;
+                let fixed_repo = std::mem::ManuallyDrop::new(load(settings, None)?);
                 let remaining = lint(settings, &fixed_repo);
                 if settings.output.show_fixes {
                     let gone: Vec<Diagnostic> = diags
