@@ -15,7 +15,7 @@ use regex::Regex;
 pub fn is_reference(v: &str) -> bool {
     let t = v.trim();
     is_format_string(t)
-        || t.starts_with('$')
+        || (t.starts_with('$') && !is_password_hash(t))
         || t.contains("${")
         || t.contains("$(")
         || t.contains("{{")
@@ -25,6 +25,25 @@ pub fn is_reference(v: &str) -> bool {
         || t.starts_with("ref+")
         || t.starts_with("arn:aws:secretsmanager:")
         || t.starts_with("arn:aws:ssm:")
+}
+
+/// A crypt(3)-style password hash (`$2a$10$...` bcrypt, `$6$...`, `$argon2id$...`):
+/// not a reference, and crackable when the password is weak.
+fn is_password_hash(t: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$", "$5$", "$6$", "$argon2"]
+        .iter()
+        .any(|p| t.starts_with(p))
+        && !t.contains(' ')
+}
+
+/// An RFC 3339 timestamp (`2019-03-20T17:54:53Z`): when something changed, not a secret.
+fn is_timestamp(t: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+            .expect("timestamp regex")
+    })
+    .is_match(t)
 }
 
 /// Made only of `foo`, `bar`, `baz`, `qux` (`foobarbaz`, `foo`).
@@ -148,6 +167,12 @@ pub fn is_placeholder(v: &str) -> bool {
         || t.starts_with("file:")
         || t.starts_with("env:")
         || is_pem_placeholder(t)
+        || is_timestamp(t)
+        // `my-password`, `my-token`, `MY_API_KEY`: a name for the value to put there.
+        || squashed.strip_prefix("my").is_some_and(|rest| {
+            ["password", "pass", "secret", "token", "key", "apikey", "accesskey", "secretkey"]
+                .contains(&rest)
+        })
 }
 
 /// A PEM block whose body is elided (`...`, `<your key>`, `xxxx`): the shape
@@ -492,6 +517,13 @@ mod tests {
         }
         assert!(!is_placeholder("s3cr3t-Pa55"));
         assert!(!is_placeholder("updatedPassw0rd!"));
+        for v in ["my-password", "my-token", "2019-03-20T17:54:53Z", "2024-01-05"] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        assert!(!is_placeholder("my-s3cr3t-token"));
+        // A password hash is not a `$VAR` reference.
+        assert!(!is_reference("$2a$10$RncPyHW/B5ll2Z3J8s.IBOnbZ9uoJ4JhHLKzj5lzG/kU1KN1Oj3/K"));
+        assert!(is_reference("$ADMIN_PASSWORD"));
         assert!(is_placeholder(
             "-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----\n"
         ));
