@@ -124,6 +124,9 @@ fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
                         options: options(repo, rule.meta().id),
                     };
                     rule.check_object(&cx, &mut local);
+                    if !object.edits.is_empty() {
+                        crate::rules::patch_provenance::attribute(*rule, &cx, &mut local);
+                    }
                     out.extend(local.into_iter().map(|d| {
                         let mut d = stamp(*rule, d);
                         if d.context.object.is_none() {

@@ -15,6 +15,7 @@ pub mod fsread;
 pub mod index;
 pub mod kustomize;
 pub mod model;
+pub mod provenance;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -80,14 +80,16 @@ pub fn build(sources: &Sources) -> Built {
     let mut used_files: BTreeSet<String> = BTreeSet::new();
     let mut patch_paths: BTreeSet<String> = BTreeSet::new();
     let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let refs_by_dir = kustomize::references_by_dir(sources);
+    let no_refs = kustomize::Refs::default();
     for dir in &kdirs {
-        let refs = kustomize::references(sources, dir);
+        let refs = refs_by_dir.get(dir).unwrap_or(&no_refs);
         edges.insert(dir.clone(), refs.kustomization_dirs.clone());
-        referenced_dirs.extend(refs.kustomization_dirs);
-        used_files.extend(refs.resource_files);
-        patch_paths.extend(refs.patch_files);
+        referenced_dirs.extend(refs.kustomization_dirs.iter().cloned());
+        used_files.extend(refs.resource_files.iter().cloned());
+        patch_paths.extend(refs.patch_files.iter().cloned());
     }
-    let recognized = recognize::recognize(sources);
+    let recognized = recognize::recognize(sources, &refs_by_dir);
     // Kustomize directories no other kustomization references are units,
     // rendered in parallel. A Component is a mixin for whoever includes it
     // (its patches target their resources), so it is never a unit itself; the
@@ -105,8 +107,12 @@ pub fn build(sources: &Sources) -> Built {
         .chain(in_cycles.iter())
         .partition(|d| is_component(sources, d));
     for dir in components {
-        for f in kustomize::references(sources, dir).resource_files {
-            used_files.remove(&f);
+        for f in &refs_by_dir
+            .get(dir.as_str())
+            .unwrap_or(&no_refs)
+            .resource_files
+        {
+            used_files.remove(f);
         }
     }
     let rendered: Vec<(Unit, Vec<Diagnostic>)> = roots
@@ -126,15 +132,19 @@ pub fn build(sources: &Sources) -> Built {
     // kuttl applies its test steps and reads its assertions itself; a Secret
     // template of fill-in markers is completed and applied by hand.
     diagnostics.extend(
-        crate::rules::kustomize::findings(&kustomize::unreferenced_files(sources, &kdirs))
-            .into_iter()
-            .filter(|d| {
-                let path = sources.path(d.span.file);
-                !recognized.generator_inputs.contains(path)
-                    && !recognized.assertion_files.contains(path)
-                    && !recognized.step_files.contains(path)
-                    && !is_secret_template_file(sources, d.span.file)
-            }),
+        crate::rules::kustomize::findings(&kustomize::unreferenced_files(
+            sources,
+            &kdirs,
+            &refs_by_dir,
+        ))
+        .into_iter()
+        .filter(|d| {
+            let path = sources.path(d.span.file);
+            !recognized.generator_inputs.contains(path)
+                && !recognized.assertion_files.contains(path)
+                && !recognized.step_files.contains(path)
+                && !is_secret_template_file(sources, d.span.file)
+        }),
     );
     let kdir_set: BTreeSet<&str> = kdirs
         .iter()
@@ -162,21 +172,23 @@ pub fn build(sources: &Sources) -> Built {
         };
         loose.entry(id).or_default().push(f.id);
     }
-    for (id, files) in loose {
-        let objects: Vec<Object> = files
-            .iter()
-            .flat_map(|f| file_objects(sources, *f))
-            .collect();
-        if objects.is_empty() {
-            continue;
-        }
-        units.push(Unit {
-            id,
-            kind: UnitKind::Loose,
-            objects,
-            files,
-        });
-    }
+    let loose: Vec<(String, Vec<FileId>)> = loose.into_iter().collect();
+    let loose_units: Vec<Unit> = loose
+        .into_par_iter()
+        .filter_map(|(id, files)| {
+            let objects: Vec<Object> = files
+                .iter()
+                .flat_map(|f| file_objects(sources, *f))
+                .collect();
+            (!objects.is_empty()).then_some(Unit {
+                id,
+                kind: UnitKind::Loose,
+                objects,
+                files,
+            })
+        })
+        .collect();
+    units.extend(loose_units);
     let patch_files = patch_paths
         .iter()
         .filter_map(|p| sources.by_path(p))

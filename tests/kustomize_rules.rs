@@ -213,7 +213,8 @@ fn references_and_unreferenced_files() {
     let dirs: Vec<String> = ["base", "overlay", "cycle-a", "cycle-b", "garbage"]
         .map(String::from)
         .to_vec();
-    let d = ftlint::rules::kustomize::findings(&unreferenced_files(&sources, &dirs));
+    let refs_by_dir = ftlint::kustomize::references_by_dir(&sources);
+    let d = ftlint::rules::kustomize::findings(&unreferenced_files(&sources, &dirs, &refs_by_dir));
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].rule, "kustomize-unreferenced-file");
     assert_eq!(sources.path(d[0].span.file), "base/stray.yaml");

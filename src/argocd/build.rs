@@ -71,6 +71,19 @@ fn is_argocd_config_map(o: &Object) -> bool {
     o.kind == "ConfigMap" && ARGOCD_CONFIG_MAPS.contains(&o.name.as_str())
 }
 
+/// Whether a discovered file lies under `dir`, by binary search over the
+/// sorted paths (saves a stat per Application source; a directory without
+/// a discovered file still gets one).
+fn has_files_under(sorted_paths: &[&str], dir: &str) -> bool {
+    let dir = dir.trim_start_matches("./").trim_end_matches('/');
+    if dir.is_empty() || dir == "." {
+        return !sorted_paths.is_empty();
+    }
+    let prefix = format!("{dir}/");
+    let i = sorted_paths.partition_point(|p| *p < prefix.as_str());
+    sorted_paths.get(i).is_some_and(|p| p.starts_with(&prefix))
+}
+
 fn is_cluster_secret(o: &Object) -> bool {
     o.kind == "Secret" && o.label("argocd.argoproj.io/secret-type") == Some("cluster")
 }
@@ -99,7 +112,13 @@ fn collect(input: &Input, pred: impl Fn(&Object) -> bool) -> Vec<(Object, Vec<St
     for file in &input.sources.files {
         let patch = input.patch_files.contains(&file.id);
         for (i, doc) in file.parsed.documents.iter().enumerate() {
-            if seen.contains(&doc.root.span) {
+            // Only Argo CD kinds and ConfigMaps/Secrets can match: skip the
+            // rest before cloning the document into an Object.
+            let kind = doc.root.str_at(&["kind"]).unwrap_or("");
+            let api_version = doc.root.str_at(&["apiVersion"]).unwrap_or("");
+            if !(kind == "ConfigMap" || kind == "Secret" || api_version.starts_with("argoproj.io/"))
+                || seen.contains(&doc.root.span)
+            {
                 continue;
             }
             let Some(o) = Object::from_node(doc.root.clone(), file.id, i) else {
@@ -310,6 +329,13 @@ impl Model {
             .map(|(i, u)| (u.id.as_str(), i))
             .collect();
         unit_ids.sort_unstable();
+        let mut file_paths: Vec<&str> = input
+            .sources
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        file_paths.sort_unstable();
         for app in &mut self.apps {
             for s in &mut app.sources {
                 s.in_repo = s
@@ -323,7 +349,7 @@ impl Model {
                 if templated(p) {
                     continue;
                 }
-                s.path_exists = root.join(p).is_dir();
+                s.path_exists = has_files_under(&file_paths, p) || root.join(p).is_dir();
                 for id in units_under(&unit_ids, p, s.directory_recurse) {
                     if !app.units.iter().any(|u| u == id) {
                         app.units.push(id.to_string());

@@ -34,7 +34,9 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
-    let mut repo = load(settings)?;
+    // Never freed: the process ends after the report, and freeing the
+    // repository's many small allocations took ~0.3 s at 1,000 services.
+    let mut repo = std::mem::ManuallyDrop::new(load(settings)?);
     warn_if_nothing_checked(settings, &repo);
     let t_rules = Instant::now();
     let mut diags = lint(settings, &repo);
@@ -76,7 +78,7 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
                     );
                 }
                 // Re-lint what remains.
-                let fixed_repo = load(settings)?;
+                let fixed_repo = std::mem::ManuallyDrop::new(load(settings)?);
                 let remaining = lint(settings, &fixed_repo);
                 if settings.output.show_fixes {
                     let gone: Vec<Diagnostic> = diags

@@ -9,7 +9,7 @@ pub struct ImageEntry {
     pub new_name: Option<(String, Span)>,
     pub new_tag: Option<(String, Span)>,
     pub digest: Option<(String, Span)>,
-    re: Option<regex::Regex>,
+    pattern: super::pattern::ImagePattern,
 }
 
 impl ImageEntry {
@@ -26,17 +26,15 @@ impl ImageEntry {
             new_name: field("newName"),
             new_tag: field("newTag"),
             digest: field("digest"),
-            re: super::regex(&format!(
-                "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$"
-            )),
+            pattern: super::pattern::ImagePattern::new(&name),
             name,
         })
     }
 
     pub fn matches(&self, image: &str) -> bool {
-        match &self.re {
-            Some(re) => re.is_match(image),
-            None => is_matched(image, &self.name),
+        match self.pattern.matches(image) {
+            Some(matched) => matched,
+            None => split(image).0 == self.name,
         }
     }
 
@@ -91,15 +89,11 @@ pub fn split(image: &str) -> (String, String, String) {
 
 /// kustomize's `IsImageMatched`: the entry name (used as a regular expression,
 /// as kustomize does) followed by an optional digest and tag.
-pub fn is_matched(image: &str, name: &str) -> bool {
-    let pat = format!("^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$");
-    match super::regex(&pat) {
-        Some(re) => re.is_match(image),
-        None => {
-            let (n, _, _) = split(image);
-            n == name
-        }
-    }
+#[cfg(test)]
+fn is_matched(image: &str, name: &str) -> bool {
+    super::pattern::ImagePattern::new(name)
+        .matches(image)
+        .unwrap_or_else(|| split(image).0 == name)
 }
 
 fn new_value(image: &str, e: &ImageEntry) -> String {

@@ -30,9 +30,14 @@
 //!
 //! Not run (a `kustomize-build` warning, the rest rendered): remote
 //! resources/components, `helmCharts`, generator/validator plugins, other
-//! transformer configurations, `vars`, `configurations`, `crds`, `openapi`.
+//! transformer configurations, the sections of `configurations` files other
+//! than nameReference/varReference/commonLabels/commonAnnotations/namespace,
+//! `x-kubernetes-identity` specs of `crds` files, `openapi`,
+//! `buildMetadata: [transformerAnnotations]`.
 
 mod build;
+mod build_metadata;
+mod crds;
 mod ctx;
 mod decode;
 mod deprecated;
@@ -44,10 +49,12 @@ mod generators;
 mod images;
 mod json6902;
 mod load;
+mod merge_keys;
 mod nameref;
 mod order;
 mod patches;
 mod paths;
+mod pattern;
 mod refs;
 mod replacements;
 mod res;
@@ -64,7 +71,7 @@ use crate::yaml::{FileId, Span};
 pub use emit::to_yaml;
 pub use events::{EventKind, RenderEvent};
 pub use generators::kustomize_hash;
-pub use refs::{cycle_roots, references, unreferenced_files, Refs};
+pub use refs::{cycle_roots, references, references_by_dir, unreferenced_files, Refs};
 
 /// Names Kustomize accepts for a kustomization file, in its lookup order.
 pub const KUSTOMIZATION_FILE_NAMES: [&str; 3] =

@@ -1,6 +1,6 @@
 //! What kustomizations reference: for finding units, patch files and unreferenced files.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::events::{EventKind, RenderEvent};
 use super::{is_kustomization_file, kustomization_file, paths::is_remote};
@@ -154,14 +154,37 @@ pub fn cycle_roots(edges: &BTreeMap<String, Vec<String>>, roots: &[String]) -> V
 /// object) in one of the given Kustomize directories that no kustomization of
 /// the repo includes (patch files, generator inputs and the kustomization itself
 /// do not count).
-pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> Vec<RenderEvent> {
-    let mut referenced: HashSet<String> = HashSet::new();
-    for f in &sources.files {
-        if f.kind == FileKind::Kustomization || is_kustomization_file(&f.path) {
-            let r = references(sources, f.dir());
-            referenced.extend(r.resource_files);
-            referenced.extend(r.patch_files);
-            referenced.extend(r.other_files);
+/// The references of every directory holding a kustomization file, computed
+/// once (in parallel) for the passes that need them.
+pub fn references_by_dir(sources: &Sources) -> HashMap<String, Refs> {
+    use rayon::prelude::*;
+    let mut dirs: Vec<&str> = sources
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Kustomization || is_kustomization_file(&f.path))
+        .map(|f| f.dir())
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    dirs.par_iter()
+        .map(|dir| (dir.to_string(), references(sources, dir)))
+        .collect()
+}
+
+pub fn unreferenced_files(
+    sources: &Sources,
+    kustomization_dirs: &[String],
+    refs_by_dir: &HashMap<String, Refs>,
+) -> Vec<RenderEvent> {
+    let mut referenced: HashSet<&str> = HashSet::new();
+    for r in refs_by_dir.values() {
+        for f in r
+            .resource_files
+            .iter()
+            .chain(&r.patch_files)
+            .chain(&r.other_files)
+        {
+            referenced.insert(f);
         }
     }
     let dirs: HashSet<&str> = kustomization_dirs.iter().map(String::as_str).collect();
@@ -170,7 +193,7 @@ pub fn unreferenced_files(sources: &Sources, kustomization_dirs: &[String]) -> V
         if f.kind != FileKind::Manifest
             || is_kustomization_file(&f.path)
             || !dirs.contains(f.dir())
-            || referenced.contains(&f.path)
+            || referenced.contains(f.path.as_str())
             || !(f.path.ends_with(".yaml") || f.path.ends_with(".yml"))
         {
             continue;

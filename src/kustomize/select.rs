@@ -23,17 +23,11 @@ pub(super) fn select(acc: &[Res], t: &Node) -> Vec<usize> {
         field("name"),
         field("namespace"),
     );
-    let re = |s: &str| -> Option<regex::Regex> {
-        if s.is_empty() {
-            None
-        } else {
-            super::regex(&format!("^(?:{s})$"))
-        }
-    };
+    let re = |s: &str| (!s.is_empty()).then(|| super::pattern::NamePattern::whole(s));
     let (name_re, ns_re) = (re(&name), re(&ns));
-    let matches_re = |re: &Option<regex::Regex>, raw: &str, v: &str| match re {
+    let matches_re = |re: &Option<super::pattern::NamePattern>, raw: &str, v: &str| match re {
         None => raw.is_empty() || raw == v,
-        Some(re) => re.is_match(v),
+        Some(re) => re.matches(v),
     };
     let lsel = t
         .get("labelSelector")

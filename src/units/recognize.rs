@@ -78,7 +78,10 @@ pub fn is_kuttl_document(root: &Node) -> bool {
         .is_some_and(|v| v.starts_with("kuttl.dev/"))
 }
 
-pub fn recognize(sources: &Sources) -> Recognized {
+pub fn recognize(
+    sources: &Sources,
+    refs_by_dir: &std::collections::HashMap<String, kustomize::Refs>,
+) -> Recognized {
     let mut out = Recognized::default();
     for f in &sources.files {
         if f.kind != FileKind::Kustomization {
@@ -86,8 +89,10 @@ pub fn recognize(sources: &Sources) -> Recognized {
         }
         let dir = f.dir();
         out.disabled_patches.extend(commented_patches(dir, &f.text));
-        let refs = kustomize::references(sources, dir);
-        out.generator_inputs.extend(refs.other_files);
+        if let Some(refs) = refs_by_dir.get(dir) {
+            out.generator_inputs
+                .extend(refs.other_files.iter().cloned());
+        }
         let Some(k) = f.parsed.documents.first().map(|d| &d.root) else {
             continue;
         };

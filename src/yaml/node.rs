@@ -192,6 +192,8 @@ impl Node {
             if let Some(e) = entries.iter_mut().find(|e| e.key.name == key) {
                 e.value = value;
             } else {
+                // Parsed mappings are exact-sized; grow by one, not double.
+                entries.reserve_exact(1);
                 entries.push(Entry {
                     key: Key {
                         name: key.to_string(),

@@ -229,13 +229,17 @@ impl Builder {
     fn close(&mut self, end_event: usize) {
         let Some(open) = self.stack.pop() else { return };
         let (value, last_child) = match open.frame {
-            Frame::Seq(items) => {
+            // Exact-sized: growth by doubling left up to half of every
+            // collection's capacity unused for the whole run.
+            Frame::Seq(mut items) => {
+                items.shrink_to_fit();
                 let last = items.last().map(|n| n.span.end);
                 (Value::Seq(items), last)
             }
             Frame::Map(map) => {
                 let mut entries = map.entries;
                 apply_merges(&mut entries, map.merges);
+                entries.shrink_to_fit();
                 let last = (entries.iter())
                     .map(|e| e.value.span.end.max(e.key.span.end))
                     .max();
