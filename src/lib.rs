@@ -3,6 +3,7 @@
 //! Pipeline: discover → parse → index/render (units) → rules → suppress → report/fix.
 
 pub mod argocd;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod index;
 pub mod kustomize;
 pub mod meta;
 pub mod model;
+pub mod provenance;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -17,6 +17,7 @@ mod duplicate_key;
 mod duplicate_resource;
 pub mod images;
 pub mod kustomize;
+pub mod patch_provenance;
 pub mod pipeline;
 pub mod rbac;
 mod schema;
