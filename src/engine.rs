@@ -172,7 +172,7 @@ fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
     }
     // Findings from building the model carry their rule id already.
     let active_ids: BTreeSet<&str> = active.iter().map(|r| r.meta().id).collect();
-    let render_findings = rules::kustomize::unit_findings(&repo.render_events);
+    let render_findings = rules::kustomize::unit_findings(&repo.render_events, &repo.sources);
     all.extend(
         repo.build_diagnostics
             .iter()

@@ -130,8 +130,8 @@ pub fn build(sources: &Sources) -> Built {
         units.push(unit);
     }
     // A file a generator reads is referenced, whatever kind it looks like;
-    // kuttl applies its test steps and reads its assertions itself; a Secret
-    // template of fill-in markers is completed and applied by hand.
+    // kuttl applies its test steps and reads its assertions itself. (A Secret
+    // template of fill-in markers is left to the rule: `rules::kustomize`.)
     events.extend(
         kustomize::unreferenced_files(sources, &kdirs, &refs_by_dir)
             .into_iter()
@@ -140,7 +140,6 @@ pub fn build(sources: &Sources) -> Built {
                 !recognized.generator_inputs.contains(path)
                     && !recognized.assertion_files.contains(path)
                     && !recognized.step_files.contains(path)
-                    && !is_secret_template_file(sources, ev.span.file)
             })
             .map(|event| UnitEvent { event, unit: None }),
     );
@@ -206,18 +205,6 @@ pub fn build(sources: &Sources) -> Built {
         patch_files,
         not_objects,
     }
-}
-
-/// Every document of the file is a Secret of fill-in markers.
-fn is_secret_template_file(sources: &Sources, file: FileId) -> bool {
-    let docs = &sources.get(file).parsed.documents;
-    let objects: Vec<&crate::yaml::Node> = (docs.iter())
-        .map(|d| &d.root)
-        .filter(|r| !r.is_null())
-        .collect();
-    !objects.is_empty()
-        && (objects.iter())
-            .all(|r| crate::rules::secrets::no_plaintext_secret::is_fill_in_template(r))
 }
 
 /// One in-repo path an Argo CD Application deploys, with its directory options.

@@ -9,7 +9,9 @@ use super::pipeline::{
 use super::RuleMeta;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::kustomize::{EventKind, RenderEvent};
+use crate::source::Sources;
 use crate::units::UnitEvent;
+use crate::yaml::FileId;
 
 /// The rule that reports an event kind, and the severity of its finding.
 pub fn rule_of(kind: EventKind) -> (&'static RuleMeta, Severity) {
@@ -47,9 +49,15 @@ pub fn findings(events: &[RenderEvent]) -> Vec<Diagnostic> {
 }
 
 /// The findings for the events of building the units, each naming its unit.
-pub fn unit_findings(events: &[UnitEvent]) -> Vec<Diagnostic> {
+/// A Secret template of fill-in markers that no kustomization lists is
+/// completed and applied by hand: not an unreferenced file.
+pub fn unit_findings(events: &[UnitEvent], sources: &Sources) -> Vec<Diagnostic> {
     events
         .iter()
+        .filter(|ue| {
+            ue.event.kind != EventKind::UnreferencedFile
+                || !is_secret_template_file(sources, ue.event.span.file)
+        })
         .map(|ue| {
             let mut d = finding(&ue.event);
             if let Some(unit) = &ue.unit {
@@ -58,4 +66,15 @@ pub fn unit_findings(events: &[UnitEvent]) -> Vec<Diagnostic> {
             d
         })
         .collect()
+}
+
+/// Every document of the file is a Secret of fill-in markers.
+fn is_secret_template_file(sources: &Sources, file: FileId) -> bool {
+    let docs = &sources.get(file).parsed.documents;
+    let objects: Vec<&crate::yaml::Node> = (docs.iter())
+        .map(|d| &d.root)
+        .filter(|r| !r.is_null())
+        .collect();
+    !objects.is_empty()
+        && (objects.iter()).all(|r| super::secrets::no_plaintext_secret::is_fill_in_template(r))
 }
