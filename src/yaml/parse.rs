@@ -365,6 +365,7 @@ pub fn parse(text: &str, file: FileId) -> ParsedFile {
     let mut out = ParsedFile::default();
     let mut doc_start = base;
     // A panic inside the third-party parser must not take the run down.
+    quiet_parser_panics();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         for range in json_stream::documents(&text[base..]) {
             let range = range.start + base..range.end + base;
@@ -378,11 +379,33 @@ pub fn parse(text: &str, file: FileId) -> ParsedFile {
         Err(_) => {
             out.error = Some(SyntaxError {
                 offset: doc_start,
-                message: "the YAML parser failed on this input".to_string(),
+                message: "the YAML parser cannot read this document (libyaml-safer stops on it; \
+                          a tag directly followed by `,` in a flow collection is one such input)"
+                    .to_string(),
             })
         }
     }
     out
+}
+
+/// libyaml-safer panics on a few inputs it leaves unimplemented (a tag
+/// followed by `,` in a flow collection: `[!,]`). `parse` catches the panic
+/// and reports a syntax error; this keeps the panic hook (the default one,
+/// or a fuzzer's that aborts) from printing or aborting for those panics.
+/// Panics anywhere else reach the previous hook unchanged.
+fn quiet_parser_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_parser = info
+                .location()
+                .is_some_and(|l| l.file().contains("libyaml-safer"));
+            if !in_parser {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Parse `text[range]` as a YAML stream, appending its documents to `out`.
@@ -393,8 +416,14 @@ fn parse_segment(
     out: &mut ParsedFile,
     doc_start: &mut usize,
 ) -> Result<(), SyntaxError> {
-    let base = range.start;
-    let segment = &text[range];
+    // libyaml skips a byte-order mark at the start of its input without
+    // counting it in its marks: strip them here so offsets stay in place
+    // (a file may start with more than one).
+    let mut base = range.start;
+    while text[base..range.end].starts_with('\u{feff}') {
+        base += '\u{feff}'.len_utf8();
+    }
+    let segment = &text[base..range.end];
     // libyaml-safer panics on a line break missing at the end of the input
     // (where libyaml reads none): give it one, and clip values and spans back.
     let terminated;
