@@ -3,6 +3,7 @@
 //! Pipeline: discover → parse → index/render (units) → rules → suppress → report/fix.
 
 pub mod argocd;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod fsread;
 pub mod index;
 pub mod kustomize;
 pub mod model;
+pub mod provenance;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -20,6 +20,8 @@ pub struct Object {
     /// Rollout, or a custom resource whose CRD schema embeds a
     /// PodTemplateSpec): the path to the template mapping.
     pub pod_template: Option<Arc<[String]>>,
+    /// Values a Kustomize patch removed or replaced (for provenance).
+    pub edits: Arc<[crate::provenance::PatchEdit]>,
 }
 
 /// Custom kinds known to hold a PodTemplateSpec at `spec.template`, for when
@@ -95,6 +97,7 @@ impl Object {
             file,
             doc_index,
             pod_template,
+            edits: Arc::from([]),
         })
     }
 

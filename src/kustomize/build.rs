@@ -34,6 +34,9 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
     }
     nameref::fix(&mut acc, &ctx.name_references);
     ctx.resolve_vars(&mut acc);
+    if let Some(k) = &top {
+        ctx.build_metadata(dir, k, &mut acc);
+    }
     // kustomize drops an empty or null `metadata.annotations` (its internal
     // annotations are removed at the end, and the map with them).
     for r in acc.iter_mut() {
@@ -53,7 +56,8 @@ pub fn render(sources: &Sources, dir: &str) -> Rendered {
     }
     let mut objects = Vec::with_capacity(acc.len());
     for r in acc {
-        if let Some(o) = Object::from_node(r.node, r.file, r.doc_index) {
+        if let Some(mut o) = Object::from_node(r.node, r.file, r.doc_index) {
+            o.edits = r.edits.into();
             objects.push(o);
         }
     }
@@ -100,6 +104,8 @@ impl Ctx<'_> {
                 }
                 if key == "configurations" {
                     self.configuration(dir, item);
+                } else {
+                    self.crd_definitions(dir, item);
                 }
             }
         }
@@ -140,6 +146,32 @@ impl Ctx<'_> {
                         ),
                     );
                 }
+            }
+        }
+    }
+
+    /// A `crds:` file: the field specs its `x-kubernetes-*` extensions declare.
+    fn crd_definitions(&mut self, dir: &str, item: &Node) {
+        let Some(docs) = self.load_patch(dir, item, false) else {
+            return;
+        };
+        for doc in docs {
+            let found = super::crds::specs_of(&doc);
+            self.name_references.extend(found.name_references);
+            for spec in found.specs {
+                if !self.config_specs.contains(&spec) {
+                    self.config_specs.push(spec);
+                }
+            }
+            if !found.identity.is_empty() {
+                self.warn(
+                    item.span,
+                    format!(
+                        "`x-kubernetes-identity` field specs of `{}` ({}) are not applied; rendering the rest",
+                        item.as_str().unwrap_or_default(),
+                        found.identity.join(", ")
+                    ),
+                );
             }
         }
     }
@@ -246,7 +278,6 @@ impl Ctx<'_> {
                 "helmCharts" | "helmChartInflationGenerator" => "Helm charts are not inflated",
                 "generators" => "generator plugins are not run",
                 "validators" => "validator plugins are not run",
-                "crds" => "CRD field specs are ignored",
                 "openapi" => "custom OpenAPI schemas are ignored",
                 _ => continue,
             };

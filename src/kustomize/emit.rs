@@ -174,7 +174,8 @@ fn plain_ok(s: &str, is_key: bool) -> bool {
     {
         return false;
     }
-    if looks_like_timestamp(s) {
+    // go-yaml quotes what YAML 1.1 reads as a boolean, `y` and `n` included.
+    if looks_like_timestamp(s) || matches!(s, "y" | "Y" | "n" | "N") {
         return false;
     }
     let r = resolve_scalar(s, ScalarStyle::Plain, None);

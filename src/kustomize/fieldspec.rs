@@ -50,6 +50,7 @@ const fn core_v1(kind: &'static str, path: &'static str, create: bool) -> FieldS
 pub struct ConfigSpec {
     pub section: String,
     pub group: Option<String>,
+    pub version: Option<String>,
     pub kind: Option<String>,
     pub path: String,
     pub create: bool,
@@ -59,6 +60,20 @@ impl ConfigSpec {
     pub fn applies(&self, id: &ResId) -> bool {
         self.kind.as_ref().is_none_or(|k| *k == id.kind)
             && self.group.as_ref().is_none_or(|g| *g == id.group)
+            && self.version.as_ref().is_none_or(|v| *v == id.version)
+    }
+
+    /// One field spec (`path`, `group`, `version`, `kind`, `create`).
+    pub fn from_node(section: &str, fs: &Node) -> Option<ConfigSpec> {
+        let text = |k: &str| fs.str_at(&[k]).map(str::to_string);
+        Some(ConfigSpec {
+            section: section.to_string(),
+            group: text("group"),
+            version: text("version"),
+            kind: text("kind"),
+            path: text("path")?,
+            create: fs.get("create").and_then(Node::as_bool) == Some(true),
+        })
     }
 }
 
@@ -67,16 +82,7 @@ pub fn config_specs(doc: &Node) -> Vec<ConfigSpec> {
     let mut out = Vec::new();
     for section in ["commonLabels", "commonAnnotations", "namespace"] {
         for fs in doc.get(section).map(Node::items).unwrap_or(&[]) {
-            let Some(path) = fs.str_at(&["path"]) else {
-                continue;
-            };
-            out.push(ConfigSpec {
-                section: section.to_string(),
-                group: fs.str_at(&["group"]).map(str::to_string),
-                kind: fs.str_at(&["kind"]).map(str::to_string),
-                path: path.to_string(),
-                create: fs.get("create").and_then(Node::as_bool) == Some(true),
-            });
+            out.extend(ConfigSpec::from_node(section, fs));
         }
     }
     out

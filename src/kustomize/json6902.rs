@@ -1,7 +1,8 @@
 //! RFC 6902 JSON patches applied to spanned trees: added values keep the
 //! patch's spans, so provenance points at the patch line.
 
-use crate::yaml::{Entry, Key, Node, Value};
+use crate::provenance::{EditKind, PatchEdit};
+use crate::yaml::{Entry, Key, Node, Span, Value};
 
 fn parse_pointer(p: &str) -> Result<Vec<String>, String> {
     if p.is_empty() {
@@ -91,7 +92,8 @@ fn add(root: &mut Node, toks: &[String], value: Node) -> Result<(), String> {
     }
 }
 
-fn remove(root: &mut Node, toks: &[String]) -> Result<Node, String> {
+/// The removed value, with its key's span when it was a map field.
+fn remove(root: &mut Node, toks: &[String]) -> Result<(Node, Span), String> {
     let Some((last, parent)) = toks.split_last() else {
         return Err("cannot remove the whole document".into());
     };
@@ -102,18 +104,32 @@ fn remove(root: &mut Node, toks: &[String]) -> Result<Node, String> {
                 .iter()
                 .position(|e| &e.key.name == last)
                 .ok_or_else(|| format!("missing key `{last}`"))?;
-            Ok(entries.remove(i).value)
+            let e = entries.remove(i);
+            Ok((e.value, e.key.span))
         }
         Value::Seq(items) => {
             let i = index(last, items.len(), false)?;
-            Ok(items.remove(i))
+            let item = items.remove(i);
+            let span = item.span;
+            Ok((item, span))
         }
         _ => Err("cannot remove from a scalar".into()),
     }
 }
 
+fn edit(toks: &[String], base: Node, base_at: Span, op: &Node, kind: EditKind) -> PatchEdit {
+    PatchEdit {
+        path: toks.to_vec(),
+        base,
+        base_at,
+        op: op.span,
+        kind,
+    }
+}
+
 /// Apply a list of operations (a parsed patch document) to `root`.
-pub fn apply(root: &mut Node, ops: &Node) -> Result<(), String> {
+/// Removed and replaced values are recorded in `edits`, for provenance.
+pub fn apply(root: &mut Node, ops: &Node, edits: &mut Vec<PatchEdit>) -> Result<(), String> {
     let Some(items) = ops.as_seq() else {
         return Err("a JSON 6902 patch must be a list of operations".into());
     };
@@ -126,12 +142,16 @@ pub fn apply(root: &mut Node, ops: &Node) -> Result<(), String> {
                 let v = op.get("value").ok_or("`add` without `value`")?.clone();
                 add(root, &toks, v)
             }
-            "remove" => remove(root, &toks).map(|_| ()),
+            "remove" => remove(root, &toks).map(|(base, at)| {
+                edits.push(edit(&toks, base, at, op, EditKind::Removed));
+            }),
             "replace" => {
                 let v = op.get("value").ok_or("`replace` without `value`")?.clone();
                 match get_mut(root, &toks) {
                     Ok(n) => {
-                        *n = v;
+                        let base = std::mem::replace(n, v);
+                        let at = base.span;
+                        edits.push(edit(&toks, base, at, op, EditKind::Replaced));
                         Ok(())
                     }
                     // kustomize accepts `replace` of a missing map key (as `add`).
@@ -140,7 +160,7 @@ pub fn apply(root: &mut Node, ops: &Node) -> Result<(), String> {
             }
             "move" => {
                 let from = parse_pointer(op.str_at(&["from"]).ok_or("`move` without `from`")?)?;
-                let v = remove(root, &from)?;
+                let (v, _) = remove(root, &from)?;
                 add(root, &toks, v)
             }
             "copy" => {

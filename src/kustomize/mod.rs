@@ -30,9 +30,14 @@
 //!
 //! Not run (a `kustomize-build` warning, the rest rendered): remote
 //! resources/components, `helmCharts`, generator/validator plugins, other
-//! transformer configurations, `vars`, `configurations`, `crds`, `openapi`.
+//! transformer configurations, the sections of `configurations` files other
+//! than nameReference/varReference/commonLabels/commonAnnotations/namespace,
+//! `x-kubernetes-identity` specs of `crds` files, `openapi`,
+//! `buildMetadata: [transformerAnnotations]`.
 
 mod build;
+mod build_metadata;
+mod crds;
 mod ctx;
 mod decode;
 mod deprecated;
@@ -44,6 +49,7 @@ mod generators;
 mod images;
 mod json6902;
 mod load;
+mod merge_keys;
 mod nameref;
 mod order;
 mod patches;

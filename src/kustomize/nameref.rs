@@ -297,8 +297,9 @@ fn choose<'a>(cands: &[&'a Cand], referrer: &Cand) -> Option<&'a Cand> {
 /// kinds its field specs name) that refer to objects of `kind` by name.
 #[derive(Clone, Debug)]
 pub struct NameReference {
-    kind: String,
-    specs: Vec<(Option<String>, Option<String>, String)>,
+    pub(super) kind: String,
+    /// (group, kind, path) of the referring fields.
+    pub(super) specs: Vec<(Option<String>, Option<String>, String)>,
 }
 
 /// The `nameReference` entries of a `configurations:` document.

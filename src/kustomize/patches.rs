@@ -68,7 +68,7 @@ impl Ctx<'_> {
         let name = r.node.path(&["metadata", "name"]).cloned();
         let ns = r.node.path(&["metadata", "namespace"]).cloned();
         let kind = r.node.get("kind").cloned();
-        if smp::apply(&mut r.node, patch) == Merged::Deleted {
+        if smp::apply(&mut r.node, patch, &mut r.edits) == Merged::Deleted {
             return true;
         }
         let span = r.node.span;
@@ -141,7 +141,8 @@ impl Ctx<'_> {
         // Selecting nothing is accepted by kustomize, as for targeted SMPs.
         let selected = select(acc, target);
         for i in selected {
-            if let Err(e) = json6902::apply(&mut acc[i].node, ops) {
+            let r = &mut acc[i];
+            if let Err(e) = json6902::apply(&mut r.node, ops, &mut r.edits) {
                 let id = acc[i].cur();
                 self.error(
                     span,

@@ -1,5 +1,6 @@
 //! A resource during rendering: its tree plus the identity history kustomize keeps.
 
+use crate::provenance::PatchEdit;
 use crate::yaml::{FileId, Node, Span, Value};
 
 /// group/version/kind + name + namespace, as kustomize's `ResId`.
@@ -161,6 +162,8 @@ pub struct Res {
     pub suffixes: Vec<String>,
     /// Vars bound to this resource (kustomize's refVarNames).
     pub var_names: Vec<String>,
+    /// Values patches removed or replaced, for provenance.
+    pub edits: Vec<PatchEdit>,
 }
 
 impl Res {
@@ -177,6 +180,7 @@ impl Res {
             prefixes: Vec::new(),
             suffixes: Vec::new(),
             var_names: Vec::new(),
+            edits: Vec::new(),
         }
     }
 

@@ -116,6 +116,7 @@ impl Ctx<'_> {
         pairs: &[(String, Span, Node)],
         specs: &[FieldSpec],
         section: &str,
+        more: &[ConfigSpec],
         span: Span,
     ) {
         let mut paths: Vec<(Vec<&str>, bool, usize)> = Vec::new();
@@ -126,6 +127,7 @@ impl Ctx<'_> {
             .config_specs
             .iter()
             .filter(|c| c.section == section)
+            .chain(more)
             .collect();
         for (i, c) in extra.iter().enumerate() {
             paths.push((fieldspec::split(&c.path), c.create, specs.len() + i));
@@ -212,7 +214,11 @@ impl Ctx<'_> {
                 }
             }
             let section = if sel { "commonLabels" } else { "" };
-            self.set_pairs(acc, &pairs, &specs, section, l.span);
+            // `fields`: the entry's own field specs, on top of the defaults.
+            let fields: Vec<ConfigSpec> = (l.get("fields").map(Node::items).unwrap_or(&[]).iter())
+                .filter_map(|fs| ConfigSpec::from_node("labels", fs))
+                .collect();
+            self.set_pairs(acc, &pairs, &specs, section, &fields, l.span);
         }
         if let Some(cl) = k.get("commonLabels") {
             let pairs = self.pairs_of(cl);
@@ -222,6 +228,7 @@ impl Ctx<'_> {
                     &pairs,
                     fieldspec::COMMON_LABELS,
                     "commonLabels",
+                    &[],
                     cl.span,
                 );
             }
@@ -237,6 +244,7 @@ impl Ctx<'_> {
                     &pairs,
                     fieldspec::COMMON_ANNOTATIONS,
                     "commonAnnotations",
+                    &[],
                     ca.span,
                 );
             }

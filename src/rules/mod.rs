@@ -19,6 +19,7 @@ pub mod images;
 pub mod kustomize;
 pub mod meta;
 pub mod options;
+pub mod patch_provenance;
 pub mod pipeline;
 pub mod rbac;
 mod schema;

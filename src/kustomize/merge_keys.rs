@@ -1,0 +1,186 @@
+//! Which lists a strategic merge patch merges element by element.
+//!
+//! kustomize's merge (kyaml merge2) reads the merge keys from the OpenAPI
+//! document it bundles (Kubernetes 1.21) and never infers them: a list is
+//! merged by key only when the resource's exact apiVersion/kind is in that
+//! document and the field carries `x-kubernetes-patch-merge-key`. Every other
+//! list, all lists of a custom resource included, is replaced by the patch's
+//! list. This module keeps the part of that document the merge needs.
+
+/// The schema kustomize knows for one resource, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schema {
+    /// Not in kustomize's bundled document (custom resources, removed
+    /// apiVersions such as `extensions/v1beta1` Deployments): lists are atomic.
+    Unknown,
+    /// A built-in kind; `pod_spec` is where its PodSpec sits, if it has one.
+    Builtin {
+        pod_spec: Option<&'static [&'static str]>,
+        kind: BuiltinKind,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuiltinKind {
+    Service,
+    ServiceAccount,
+    WebhookConfiguration,
+    Other,
+}
+
+const CONTAINER_LISTS: [&str; 3] = ["containers", "initContainers", "ephemeralContainers"];
+
+/// API groups/versions served by Kubernetes 1.21 (kustomize's default schema).
+const BUILTIN_GROUP_VERSIONS: &[&str] = &[
+    "v1",
+    "apps/v1",
+    "batch/v1",
+    "batch/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2beta1",
+    "autoscaling/v2beta2",
+    "policy/v1",
+    "policy/v1beta1",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiregistration.k8s.io/v1",
+    "apiregistration.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "scheduling.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "coordination.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1beta1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+];
+
+impl Schema {
+    pub fn of(api_version: &str, kind: &str) -> Schema {
+        let served = BUILTIN_GROUP_VERSIONS.contains(&api_version)
+            // In 1.21, `extensions/v1beta1` serves Ingress only.
+            || (api_version == "extensions/v1beta1" && kind == "Ingress");
+        if !served {
+            return Schema::Unknown;
+        }
+        let (group, _) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        let pod_spec: Option<&'static [&'static str]> = match (group, kind) {
+            ("", "Pod") => Some(&["spec"]),
+            ("", "PodTemplate") => Some(&["template", "spec"]),
+            ("", "ReplicationController")
+            | ("apps", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet")
+            | ("batch", "Job") => Some(&["spec", "template", "spec"]),
+            ("batch", "CronJob") => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
+            _ => None,
+        };
+        let kind = match (group, kind) {
+            ("", "Service") => BuiltinKind::Service,
+            ("", "ServiceAccount") => BuiltinKind::ServiceAccount,
+            (
+                "admissionregistration.k8s.io",
+                "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration",
+            ) => BuiltinKind::WebhookConfiguration,
+            _ => BuiltinKind::Other,
+        };
+        Schema::Builtin { pod_spec, kind }
+    }
+
+    /// The merge key of the list at `path` (field names from the resource's
+    /// root, list positions left out), or None when the list is atomic.
+    pub fn list_key(&self, path: &[&str]) -> Option<&'static str> {
+        let Schema::Builtin { pod_spec, kind } = self else {
+            return None;
+        };
+        if path == ["metadata", "ownerReferences"] {
+            return Some("uid");
+        }
+        let by_kind = match kind {
+            BuiltinKind::Service => path == ["spec", "ports"],
+            BuiltinKind::ServiceAccount => path == ["secrets"],
+            BuiltinKind::WebhookConfiguration => path == ["webhooks"],
+            BuiltinKind::Other => false,
+        };
+        if by_kind {
+            return Some(if *kind == BuiltinKind::Service {
+                "port"
+            } else {
+                "name"
+            });
+        }
+        let rest = path.strip_prefix(pod_spec.as_ref()?.as_ref())?;
+        match rest {
+            [list] if CONTAINER_LISTS.contains(list) => Some("name"),
+            ["volumes" | "imagePullSecrets"] => Some("name"),
+            ["hostAliases"] => Some("ip"),
+            ["topologySpreadConstraints"] => Some("topologyKey"),
+            [list, field] if CONTAINER_LISTS.contains(list) => match *field {
+                "env" => Some("name"),
+                "ports" => Some("containerPort"),
+                "volumeMounts" => Some("mountPath"),
+                "volumeDevices" => Some("devicePath"),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_keys_follow_the_exact_api_version() {
+        let pod = ["spec", "template", "spec", "containers"];
+        assert_eq!(
+            Schema::of("apps/v1", "Deployment").list_key(&pod),
+            Some("name")
+        );
+        assert_eq!(
+            Schema::of("extensions/v1beta1", "Deployment").list_key(&pod),
+            None
+        );
+        assert_eq!(
+            Schema::of("argoproj.io/v1alpha1", "Rollout").list_key(&pod),
+            None
+        );
+        let cron = [
+            "spec",
+            "jobTemplate",
+            "spec",
+            "template",
+            "spec",
+            "containers",
+            "env",
+        ];
+        assert_eq!(
+            Schema::of("batch/v1", "CronJob").list_key(&cron),
+            Some("name")
+        );
+        assert_eq!(
+            Schema::of("v1", "Service").list_key(&["spec", "ports"]),
+            Some("port")
+        );
+        assert_eq!(
+            Schema::of("v1", "ServiceAccount").list_key(&["imagePullSecrets"]),
+            None
+        );
+        assert_eq!(
+            Schema::of("apps/v1", "Deployment").list_key(&["spec", "mylist"]),
+            None
+        );
+    }
+}
