@@ -181,7 +181,10 @@ impl Ctx<'_> {
     /// a bundled one, and kustomize v5.5 bundles only v1.21.2.
     fn openapi_schema(&mut self, dir: &str, api: &Node) {
         if let Some(path) = api.get("path") {
-            if let Some(doc) = self.load_patch(dir, path, false).and_then(|d| d.into_iter().next()) {
+            if let Some(doc) = self
+                .load_patch(dir, path, false)
+                .and_then(|d| d.into_iter().next())
+            {
                 self.openapi = Some(Box::new(OpenApi::from_doc(&doc)));
             }
             return;

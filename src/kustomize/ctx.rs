@@ -2,9 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use super::merge_keys::OpenApi;
 use super::events::{EventKind, RenderEvent};
 use super::fieldspec::ConfigSpec;
+use super::merge_keys::OpenApi;
 use super::nameref::NameReference;
 use super::vars::{Var, VarReference};
 use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};

@@ -41,11 +41,21 @@ impl OpenApi {
     pub fn from_doc(doc: &Node) -> OpenApi {
         let mut api = OpenApi::default();
         for e in doc.get("definitions").map(Node::entries).unwrap_or(&[]) {
-            for gvk in e.value.get("x-kubernetes-group-version-kind").map(Node::items).unwrap_or(&[]) {
+            for gvk in e
+                .value
+                .get("x-kubernetes-group-version-kind")
+                .map(Node::items)
+                .unwrap_or(&[])
+            {
                 let text = |k: &str| gvk.str_at(&[k]).unwrap_or_default().to_string();
                 let (group, version) = (text("group"), text("version"));
-                let api_version = if group.is_empty() { version } else { format!("{group}/{version}") };
-                api.kinds.insert((api_version, text("kind")), e.key.name.clone());
+                let api_version = if group.is_empty() {
+                    version
+                } else {
+                    format!("{group}/{version}")
+                };
+                api.kinds
+                    .insert((api_version, text("kind")), e.key.name.clone());
             }
             api.definitions.insert(e.key.name.clone(), e.value.clone());
         }
@@ -82,7 +92,10 @@ impl OpenApi {
             .and_then(Node::as_str)
             .is_some_and(|s| s.split(',').any(|p| p == "merge"));
         merges
-            .then(|| cur.get("x-kubernetes-patch-merge-key").and_then(Node::as_str))
+            .then(|| {
+                cur.get("x-kubernetes-patch-merge-key")
+                    .and_then(Node::as_str)
+            })
             .flatten()
     }
 }
