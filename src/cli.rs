@@ -147,4 +147,10 @@ pub struct CheckArgs {
     /// List the fixes applied (with `--fix`), or available (otherwise)
     #[arg(long)]
     pub show_fixes: bool,
+    /// Neither read nor write the cache (`.ftlint_cache/` at the repository root)
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Where the cache lives (default: `.ftlint_cache` at the repository root)
+    #[arg(long, env = "FTLINT_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }

@@ -20,6 +20,10 @@ pub struct Discovered {
     /// Files and directories that could not be walked or are not to be read
     /// (symlinks out of the root, unreadable directories), relative to the root.
     pub unreadable: Vec<(String, ReadError)>,
+    /// Every entry the walk visited, wanted or not (directories end in `/`),
+    /// sorted: what exists decides findings too (a missing resource, an
+    /// Application path), so the cache compares it.
+    pub listing: Vec<String>,
 }
 
 /// Nearest directory at or above `start` holding `.git` or `.ftlint.yaml`.
@@ -60,6 +64,7 @@ pub fn discover(
     let found = Mutex::new(Vec::new());
     let skipped_symlinks = Mutex::new(0usize);
     let unreadable = Mutex::new(Vec::new());
+    let listing = Mutex::new(Vec::new());
     for start in paths {
         let start =
             std::fs::canonicalize(start).map_err(|e| format!("{}: {e}", start.display()))?;
@@ -73,6 +78,7 @@ pub fn discover(
             let found = &found;
             let skipped = &skipped_symlinks;
             let unreadable = &unreadable;
+            let listing = &listing;
             let include = &include;
             let exclude = &exclude;
             Box::new(move |entry| {
@@ -122,11 +128,13 @@ pub fn discover(
                 // Non-regular files (FIFO, socket, device) are kept: the reader
                 // refuses them without opening them and they are reported.
                 if is_dir {
+                    listing.lock().unwrap().push(format!("{rel}/"));
                     return WalkState::Continue;
                 }
                 if wanted(&rel, include, exclude) {
-                    found.lock().unwrap().push(rel);
+                    found.lock().unwrap().push(rel.clone());
                 }
+                listing.lock().unwrap().push(rel);
                 WalkState::Continue
             })
         });
@@ -140,7 +148,11 @@ pub fn discover(
     let mut unreadable = unreadable.into_inner().unwrap();
     unreadable.sort_by(|a, b| a.0.cmp(&b.0));
     unreadable.dedup_by(|a, b| a.0 == b.0);
+    let mut listing = listing.into_inner().unwrap();
+    listing.sort_unstable();
+    listing.dedup();
     Ok(Discovered {
+        listing,
         helm_templates: before - files.len(),
         files,
         skipped_symlinks: skipped_symlinks.into_inner().unwrap(),

@@ -362,12 +362,7 @@ pub fn lint(repo: &Repo, selection: &Selection, only_files: Option<&BTreeSet<Str
         }
     }
     if let Some(files) = only_files {
-        diags.retain(|d| {
-            files.contains(repo.sources.path(d.span.file))
-                || d.related
-                    .iter()
-                    .any(|r| files.contains(repo.sources.path(r.span.file)))
-        });
+        keep_related_to(repo, &mut diags, files);
     }
     diags.sort_by(|a, b| {
         let pa = repo.sources.path(a.span.file);
@@ -381,6 +376,16 @@ pub fn lint(repo: &Repo, selection: &Selection, only_files: Option<&BTreeSet<Str
         ))
     });
     Outcome { diagnostics: diags }
+}
+
+/// Keep the findings located in, or related to, one of `files` (pre-commit mode).
+pub fn keep_related_to(repo: &Repo, diags: &mut Vec<Diagnostic>, files: &BTreeSet<String>) {
+    diags.retain(|d| {
+        files.contains(repo.sources.path(d.span.file))
+            || d.related
+                .iter()
+                .any(|r| files.contains(repo.sources.path(r.span.file)))
+    });
 }
 
 /// Count of findings at or above a severity.

@@ -14,6 +14,13 @@ use std::fs::{File, OpenOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+mod record;
+
+pub use record::{
+    digest, env_var, start_recording, take_reads, Freshness, ReadKind, ReadRecord, Seen, Stamp,
+};
+use record::{record, recording};
+
 /// Default per-file size limit (`maxFileSize` in `.ftlint.yaml`).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
@@ -121,8 +128,17 @@ impl RootReader {
 
     /// Read a regular file inside the root.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
-        let canonical = self.resolve(path)?;
-        read_regular(&canonical, self.max_size)
+        let read = self
+            .resolve(path)
+            .and_then(|canonical| read_regular(&canonical, self.max_size));
+        if recording() {
+            let how = ReadKind::InRoot {
+                root: self.root.clone(),
+                max_size: self.max_size,
+            };
+            record(how, path, &read);
+        }
+        read.map(|(bytes, _)| bytes)
     }
 
     /// Check that a directory inside the root can be listed; nothing is read.
@@ -155,8 +171,13 @@ pub fn read_in_root(root: &Path, rel: &str) -> Result<String, ReadError> {
 /// Read a regular file of at most `max_size` bytes, wherever it is (the config
 /// file, `--seal-cert`, `--crd`: paths the user named explicitly).
 pub fn read_bounded(path: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {
-    let canonical = std::fs::canonicalize(path)?;
-    read_regular(&canonical, max_size)
+    let read = std::fs::canonicalize(path)
+        .map_err(ReadError::from)
+        .and_then(|canonical| read_regular(&canonical, max_size));
+    if recording() {
+        record(ReadKind::Bounded { max_size }, path, &read);
+    }
+    read.map(|(bytes, _)| bytes)
 }
 
 /// [`read_bounded`] as UTF-8 text.
@@ -172,7 +193,7 @@ pub fn read_bounded_text(path: &Path, max_size: u64) -> Result<String, ReadError
 
 /// `canonical` has no symlinks left; check its metadata, then open it without
 /// blocking or following a symlink, and read at most `max_size` bytes.
-fn read_regular(canonical: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {
+fn read_regular(canonical: &Path, max_size: u64) -> Result<(Vec<u8>, Stamp), ReadError> {
     let meta = std::fs::symlink_metadata(canonical)?;
     check_regular(&meta, max_size)?;
     let file = open_nonblocking(canonical)?;
@@ -188,7 +209,7 @@ fn read_regular(canonical: &Path, max_size: u64) -> Result<Vec<u8>, ReadError> {
             limit: max_size,
         });
     }
-    Ok(bytes)
+    Ok((bytes, Stamp::of(&opened)))
 }
 
 fn check_regular(meta: &std::fs::Metadata, max_size: u64) -> Result<(), ReadError> {

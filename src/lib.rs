@@ -3,6 +3,7 @@
 //! Pipeline: discover → parse → index/render (units) → rules → suppress → report/fix.
 
 pub mod argocd;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

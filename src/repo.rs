@@ -26,6 +26,8 @@ pub struct Stats {
     pub helm_templates: usize,
     pub go_templates: usize,
     pub skipped_symlinks: usize,
+    /// ApplicationSet generators that need a live system (not evaluated).
+    pub appset_generators_skipped: usize,
     pub discover_ms: u128,
     pub parse_ms: u128,
     pub render_ms: u128,
@@ -191,12 +193,23 @@ impl Repo {
         jobs: usize,
     ) -> Result<Repo, String> {
         let t0 = std::time::Instant::now();
+        let found = discover::discover(root, paths, &config, jobs)?;
+        let discover_ms = t0.elapsed().as_millis();
+        Repo::load_discovered(root, found, discover_ms, config, cli_env)
+    }
+
+    /// [`Repo::load`] from files already discovered (the cache walks first).
+    pub fn load_discovered(
+        root: &Path,
+        found: discover::Discovered,
+        discover_ms: u128,
+        config: Config,
+        cli_env: Option<String>,
+    ) -> Result<Repo, String> {
         let schemas = crate::schema::wiring::registry_for(
             config.kubernetes_version.as_deref(),
             config.strict,
         )?;
-        let found = discover::discover(root, paths, &config, jobs)?;
-        let discover_ms = t0.elapsed().as_millis();
         let t1 = std::time::Instant::now();
         let root = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
         // Root-only, regular-file, size-bounded reads (fsread); a file not read
@@ -306,6 +319,7 @@ impl Repo {
         }
         let templates = crate::units::pod_template_paths(&repo.sources);
         crate::units::attach_pod_templates(&mut repo.units, &templates);
+        repo.stats.appset_generators_skipped = repo.argocd().skipped_generators();
         repo.stats.objects = repo.units.iter().map(|u| u.objects.len()).sum();
         repo.stats.units = repo.units.len();
         repo.stats.render_ms = t2.elapsed().as_millis();

@@ -128,7 +128,9 @@ pub fn build(sources: &Sources) -> Built {
         diagnostics.extend(diags);
         units.push(unit);
     }
-    // A file a generator reads is referenced, whatever kind it looks like.
+    // A file a generator reads is referenced, whatever kind it looks like;
+    // kuttl applies its test steps and reads its assertions itself; a Secret
+    // template of fill-in markers is completed and applied by hand.
     diagnostics.extend(
         crate::rules::kustomize::findings(&kustomize::unreferenced_files(
             sources,
@@ -137,9 +139,11 @@ pub fn build(sources: &Sources) -> Built {
         ))
         .into_iter()
         .filter(|d| {
-            !recognized
-                .generator_inputs
-                .contains(sources.path(d.span.file))
+            let path = sources.path(d.span.file);
+            !recognized.generator_inputs.contains(path)
+                && !recognized.assertion_files.contains(path)
+                && !recognized.step_files.contains(path)
+                && !is_secret_template_file(sources, d.span.file)
         }),
     );
     let kdir_set: BTreeSet<&str> = kdirs
@@ -204,6 +208,18 @@ pub fn build(sources: &Sources) -> Built {
         patch_files,
         not_objects,
     }
+}
+
+/// Every document of the file is a Secret of fill-in markers.
+fn is_secret_template_file(sources: &Sources, file: FileId) -> bool {
+    let docs = &sources.get(file).parsed.documents;
+    let objects: Vec<&crate::yaml::Node> = (docs.iter())
+        .map(|d| &d.root)
+        .filter(|r| !r.is_null())
+        .collect();
+    !objects.is_empty()
+        && (objects.iter())
+            .all(|r| crate::rules::secrets::no_plaintext_secret::is_fill_in_template(r))
 }
 
 /// One in-repo path an Argo CD Application deploys, with its directory options.

@@ -227,3 +227,26 @@ fn cli_crd_pod_templates_get_workload_rules() {
         "{found:#?}"
     );
 }
+
+/// kuttl applies its step files and reads its assertions itself: in a test
+/// directory that also holds a kustomization, neither is an unreferenced file.
+#[test]
+fn kuttl_steps_beside_a_kustomization_are_not_unreferenced() {
+    let repo = load("kuttl-kustomize");
+    let found = findings(&repo);
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("kustomize-unreferenced-file")),
+        "{found:#?}"
+    );
+    // The step's own objects are still linted.
+    assert!(
+        repo.units
+            .iter()
+            .flat_map(|u| &u.objects)
+            .any(|o| o.kind == "ServiceAccount" && o.name == "updater"),
+        "{:#?}",
+        units(&repo)
+    );
+}

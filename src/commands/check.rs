@@ -11,9 +11,10 @@ use super::settings::{Mode, Settings};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::cli::CheckArgs;
 use crate::diagnostic::{Applicability, Diagnostic};
+use crate::discover::Discovered;
 use crate::repo::Repo;
 use crate::report::{self, Footer, PathMap, View};
-use crate::{engine, fix, schema};
+use crate::{cache, discover, engine, fix, fsread, schema};
 
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
@@ -34,13 +35,16 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
+    let Linted {
+        repo,
+        mut diags,
+        rules_ms,
+        cache,
+    } = load_and_lint(settings)?;
     // Never freed: the process ends after the report, and freeing the
     // repository's many small allocations took ~0.3 s at 1,000 services.
-    let mut repo = std::mem::ManuallyDrop::new(load(settings)?);
+    let mut repo = std::mem::ManuallyDrop::new(repo);
     warn_if_nothing_checked(settings, &repo);
-    let t_rules = Instant::now();
-    let mut diags = lint(settings, &repo);
-    let rules_ms = t_rules.elapsed().as_millis();
     let mut footer = Footer {
         unsafe_fixes: settings.output.unsafe_fixes,
         timing: settings.output.timing,
@@ -78,7 +82,7 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
                     );
                 }
                 // Re-lint what remains.
-                let fixed_repo = std::mem::ManuallyDrop::new(load(settings)?);
+                let fixed_repo = std::mem::ManuallyDrop::new(load(settings, None)?);
                 let remaining = lint(settings, &fixed_repo);
                 if settings.output.show_fixes {
                     let gone: Vec<Diagnostic> = diags
@@ -94,7 +98,7 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
                     remaining,
                     &footer,
                     started,
-                    rules_ms,
+                    (rules_ms, &CacheUse::Off),
                 ));
             }
         }
@@ -119,18 +123,142 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
         }
         return Ok(EXIT_OK);
     }
-    Ok(report(settings, &repo, diags, &footer, started, rules_ms))
+    Ok(report(
+        settings,
+        &repo,
+        diags,
+        &footer,
+        started,
+        (rules_ms, &cache),
+    ))
 }
 
-/// Discover, parse, index and render the repository; add the schema flags.
-fn load(settings: &Settings) -> Result<Repo, String> {
-    let mut repo = Repo::load(
+/// What the report reads: the repository (loaded, or replayed from the
+/// cache) and its findings, scoped to the paths given.
+struct Linted {
+    repo: Repo,
+    diags: Vec<Diagnostic>,
+    rules_ms: u128,
+    cache: CacheUse,
+}
+
+/// How the run used the cache, for `--stats`.
+enum CacheUse {
+    Off,
+    /// The stored findings were the run's; the `argocd:` stats line stored.
+    Hit(String),
+    Miss {
+        why: &'static str,
+        stored: bool,
+    },
+}
+
+/// Load and lint, or — when the cache holds this run's findings — replay them.
+fn load_and_lint(settings: &Settings) -> Result<Linted, String> {
+    let Some(cs) = &settings.cache else {
+        let repo = load(settings, None)?;
+        let t_rules = Instant::now();
+        let diags = lint(settings, &repo);
+        return Ok(Linted {
+            rules_ms: t_rules.elapsed().as_millis(),
+            repo,
+            diags,
+            cache: CacheUse::Off,
+        });
+    };
+    let store = cache::Cache::new(cs.dir.clone(), cs.fingerprint.clone());
+    let t0 = Instant::now();
+    let found = discover::discover(
         &settings.scope.root,
         &settings.scope.walk,
-        settings.config.clone(),
-        settings.env.clone(),
+        &settings.config,
         settings.jobs,
     )?;
+    let discover_ms = t0.elapsed().as_millis();
+    let why = match store.lookup(&found) {
+        cache::Lookup::Hit(entry) => match replay(settings, &entry) {
+            Some(mut linted) => {
+                linted.repo.stats.discover_ms = discover_ms;
+                return Ok(linted);
+            }
+            None => "entry does not fit, or a file changed while reading",
+        },
+        cache::Lookup::Miss(why) => why,
+    };
+    let walk = cache::walk_digest(&found);
+    fsread::start_recording();
+    let loaded = load(settings, Some((found, discover_ms)));
+    let repo = match loaded {
+        Ok(repo) => repo,
+        Err(e) => {
+            fsread::take_reads();
+            return Err(e);
+        }
+    };
+    let t_rules = Instant::now();
+    let mut diags = engine::lint(&repo, &settings.selection, None).diagnostics;
+    let rules_ms = t_rules.elapsed().as_millis();
+    let stored = store.store(
+        walk,
+        &repo,
+        &diags,
+        argocd_stats(&repo),
+        fsread::take_reads(),
+    );
+    if let Some(files) = in_scope(settings, &repo) {
+        engine::keep_related_to(&repo, &mut diags, &files);
+    }
+    Ok(Linted {
+        repo,
+        diags,
+        rules_ms,
+        cache: CacheUse::Miss { why, stored },
+    })
+}
+
+/// The stored run, scoped like a cold run, with the text of the files its
+/// findings point into (read and checked against the recorded digests).
+fn replay(settings: &Settings, entry: &cache::Entry) -> Option<Linted> {
+    let (mut repo, mut diags) = cache::replay(
+        entry,
+        &settings.scope.root,
+        settings.config.clone(),
+        settings.env.clone(),
+    )?;
+    if let Some(files) = in_scope(settings, &repo) {
+        engine::keep_related_to(&repo, &mut diags, &files);
+    }
+    if !cache::load_texts(entry, &mut repo, &diags) {
+        return None;
+    }
+    repo.seal_key = settings.seal_key.clone();
+    Some(Linted {
+        repo,
+        diags,
+        rules_ms: 0,
+        cache: CacheUse::Hit(entry.argocd_stats.clone()),
+    })
+}
+
+/// Discover (unless done), parse, index and render the repository; add the
+/// schema flags.
+fn load(settings: &Settings, found: Option<(Discovered, u128)>) -> Result<Repo, String> {
+    let mut repo = match found {
+        Some((found, discover_ms)) => Repo::load_discovered(
+            &settings.scope.root,
+            found,
+            discover_ms,
+            settings.config.clone(),
+            settings.env.clone(),
+        )?,
+        None => Repo::load(
+            &settings.scope.root,
+            &settings.scope.walk,
+            settings.config.clone(),
+            settings.env.clone(),
+            settings.jobs,
+        )?,
+    };
     for f in &settings.crds {
         let crds = schema::wiring::add_crd_file(&repo.schemas, f)?;
         repo.add_cli_crds(&crds);
@@ -282,7 +410,7 @@ fn report(
     diags: Vec<Diagnostic>,
     footer: &Footer,
     started: Instant,
-    rules_ms: u128,
+    (rules_ms, cache): (u128, &CacheUse),
 ) -> u8 {
     let out = &settings.output;
     let elapsed = started.elapsed().as_millis();
@@ -323,7 +451,7 @@ fn report(
         let _ = stdout.write_all(text.as_bytes());
     }
     if out.stats {
-        print_stats(repo, rules_ms, elapsed);
+        print_stats(repo, rules_ms, elapsed, cache);
     }
     match out.fail_on {
         Some(min) if engine::count_at_least(&diags, min) > 0 => EXIT_FINDINGS,
@@ -331,15 +459,30 @@ fn report(
     }
 }
 
-fn print_stats(repo: &Repo, rules_ms: u128, elapsed: u128) {
+fn print_stats(repo: &Repo, rules_ms: u128, elapsed: u128, cache: &CacheUse) {
     let s = &repo.stats;
     eprintln!(
         "files: {}, documents: {}, objects: {}, render units: {}, helm templates skipped: {}, go templates skipped: {}, symlinks not followed: {}\ntime: discover {} ms, parse {} ms, render {} ms, rules {} ms, total {} ms",
         s.files, s.documents, s.objects, s.units, s.helm_templates, s.go_templates, s.skipped_symlinks, s.discover_ms, s.parse_ms, s.render_ms, rules_ms, elapsed
     );
+    match cache {
+        CacheUse::Off => eprintln!("{}\ncache: off", argocd_stats(repo)),
+        CacheUse::Miss { why, stored } => eprintln!(
+            "{}\ncache: miss ({why}), findings {}",
+            argocd_stats(repo),
+            if *stored { "stored" } else { "not stored" }
+        ),
+        CacheUse::Hit(argocd) => {
+            eprintln!("{argocd}\ncache: hit (nothing changed: findings replayed)")
+        }
+    }
+}
+
+/// The `argocd:` line of `--stats`.
+fn argocd_stats(repo: &Repo) -> String {
     let m = repo.argocd();
-    eprintln!(
+    format!(
         "argocd: {} applications ({} generated by {} ApplicationSets), {} projects, ApplicationSet generators skipped: {}, this repo: {} ({})",
         m.apps.len(), m.generated_apps(), m.appsets.len(), m.projects.len(), m.skipped_generators(), m.this_repo.join(", "), m.this_repo_from
-    );
+    )
 }

@@ -49,6 +49,16 @@ pub struct Settings {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub output: Output,
+    /// The persistent cache (`None`: `--no-cache`, or a `--fix`/`--diff` run,
+    /// which must read the files it edits).
+    pub cache: Option<CacheSettings>,
+}
+
+/// Where the cache is and what, besides file content, keys its entries.
+pub struct CacheSettings {
+    pub dir: PathBuf,
+    /// Digest of the configuration and the flags that change findings.
+    pub fingerprint: String,
 }
 
 /// A usage error, printed as is on stderr (exit 2).
@@ -113,7 +123,25 @@ impl Settings {
         } else {
             Mode::Report
         };
+        let cache = (!args.no_cache && mode == Mode::Report).then(|| CacheSettings {
+            dir: args
+                .cache_dir
+                .clone()
+                .unwrap_or_else(|| scope.repo_root.join(crate::cache::DIR_NAME)),
+            fingerprint: crate::cache::fingerprint(
+                &format!(
+                    "{:?}",
+                    (
+                        (&config, &args.select, &args.ignore, &args.env),
+                        (&args.crd, &args.schema_dir, &seal_key),
+                        (&scope.root, &scope.walk),
+                    )
+                ),
+                &args.schema_dir,
+            ),
+        });
         Ok(Settings {
+            cache,
             scope,
             config,
             selection,

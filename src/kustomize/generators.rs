@@ -98,7 +98,10 @@ pub fn parse_env(text: &str) -> Result<Vec<(String, String)>, String> {
                 }
                 out.push((k.to_string(), v.to_string()));
             }
-            None => out.push((line.to_string(), std::env::var(line).unwrap_or_default())),
+            None => out.push((
+                line.to_string(),
+                crate::fsread::env_var(line).unwrap_or_default(),
+            )),
         }
     }
     Ok(out)

@@ -19,7 +19,8 @@ pub struct Footer {
 /// and clean. Stages that skip something add their count here.
 pub fn not_checked(repo: &Repo) -> Vec<String> {
     let s = &repo.stats;
-    let generators = repo.argocd().skipped_generators();
+    // Counted when the repository was loaded: a cache replay has no model.
+    let generators = s.appset_generators_skipped;
     let mut out = Vec::new();
     let counted = [
         (s.go_templates, "Go-templated file", "not checked"),

@@ -18,6 +18,9 @@ pub struct Recognized {
     pub generator_inputs: BTreeSet<String>,
     /// kuttl assertion files: partial objects by design.
     pub assertion_files: BTreeSet<String>,
+    /// kuttl step files (`NN-install.yaml` in a test directory): kuttl applies
+    /// them, so no kustomization needs to list them. Still objects.
+    pub step_files: BTreeSet<String>,
     /// Patch files whose entry is commented out in the kustomization beside
     /// them (`#- manager_webhook_patch.yaml` under `patchesStrategicMerge:`):
     /// still patch fragments, not objects.
@@ -109,7 +112,7 @@ pub fn recognize(
             }
         }
     }
-    out.assertion_files = kuttl_assertions(sources);
+    (out.assertion_files, out.step_files) = kuttl_files(sources);
     out
 }
 
@@ -158,10 +161,23 @@ fn is_assertion_name(name: &str) -> bool {
         .any(|k| rest == *k || rest.strip_prefix(k).is_some_and(|s| s.starts_with('-')))
 }
 
-/// Assertion files of kuttl tests. A test directory is one holding a kuttl
-/// `TestStep`/`TestAssert` document, or a child of a `TestSuite`'s `testDirs`.
-/// Files holding a `TestAssert` are assertions wherever they are.
-fn kuttl_assertions(sources: &Sources) -> BTreeSet<String> {
+/// A kuttl step file name: `NN-<name>.yaml`.
+fn is_step_name(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"));
+    stem.and_then(|s| s.split_once('-'))
+        .is_some_and(|(index, rest)| {
+            !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty()
+        })
+}
+
+/// Assertion and other step files of kuttl tests. A test directory is one
+/// holding a kuttl `TestStep`/`TestAssert` document, or a child of a
+/// `TestSuite`'s `testDirs`. Files holding a `TestAssert` are assertions
+/// wherever they are.
+fn kuttl_files(sources: &Sources) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut steps = BTreeSet::new();
     let mut test_dirs: BTreeSet<String> = BTreeSet::new();
     let mut suite_dirs: Vec<String> = Vec::new();
     let mut out = BTreeSet::new();
@@ -193,11 +209,14 @@ fn kuttl_assertions(sources: &Sources) -> BTreeSet<String> {
         let dir = f.dir();
         let parent = dir.rsplit_once('/').map_or("", |(p, _)| p);
         let in_test = test_dirs.contains(dir) || suite_dirs.iter().any(|s| s == parent);
-        if in_test && is_assertion_name(f.path.rsplit('/').next().unwrap_or(&f.path)) {
+        let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+        if in_test && is_assertion_name(name) {
             out.insert(f.path.clone());
+        } else if in_test && is_step_name(name) {
+            steps.insert(f.path.clone());
         }
     }
-    out
+    (out, steps)
 }
 
 #[cfg(test)]
@@ -229,6 +248,19 @@ mod tests {
                 "cfg/default/webhookcainjection_patch.yaml"
             ]
         );
+    }
+
+    #[test]
+    fn step_names() {
+        for (name, want) in [
+            ("01-install.yaml", true),
+            ("99-delete.yml", true),
+            ("install.yaml", false),
+            ("01-.yaml", false),
+            ("a1-install.yaml", false),
+        ] {
+            assert_eq!(is_step_name(name), want, "{name}");
+        }
     }
 
     #[test]

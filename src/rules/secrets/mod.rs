@@ -15,7 +15,7 @@ use regex::Regex;
 pub fn is_reference(v: &str) -> bool {
     let t = v.trim();
     is_format_string(t)
-        || t.starts_with('$')
+        || (t.starts_with('$') && !is_password_hash(t))
         || t.contains("${")
         || t.contains("$(")
         || t.contains("{{")
@@ -25,6 +25,25 @@ pub fn is_reference(v: &str) -> bool {
         || t.starts_with("ref+")
         || t.starts_with("arn:aws:secretsmanager:")
         || t.starts_with("arn:aws:ssm:")
+}
+
+/// A crypt(3)-style password hash (`$2a$10$...` bcrypt, `$6$...`, `$argon2id$...`):
+/// not a reference, and crackable when the password is weak.
+fn is_password_hash(t: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$", "$5$", "$6$", "$argon2"]
+        .iter()
+        .any(|p| t.starts_with(p))
+        && !t.contains(' ')
+}
+
+/// An RFC 3339 timestamp (`2019-03-20T17:54:53Z`): when something changed, not a secret.
+fn is_timestamp(t: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+            .expect("timestamp regex")
+    })
+    .is_match(t)
 }
 
 /// Made only of `foo`, `bar`, `baz`, `qux` (`foobarbaz`, `foo`).
@@ -58,10 +77,18 @@ fn is_format_string(t: &str) -> bool {
 /// (`AWS_SECRET_ACCESS_KEY`, `AWS_ACCESS_KEY_ID`) as the value of a field
 /// saying which key to read: a name, not the credential.
 pub fn is_credential_name(t: &str) -> bool {
-    t.contains('_')
-        && t.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && mentions_credential(t)
+    let name_of = |upper: bool| {
+        t.bytes().all(|b| {
+            (if upper {
+                b.is_ascii_uppercase()
+            } else {
+                b.is_ascii_lowercase()
+            }) || b.is_ascii_digit()
+                || b == b'_'
+        })
+    };
+    // `git_password`, `db_token`: the snake_case name of what goes there.
+    t.contains('_') && (name_of(true) || name_of(false)) && mentions_credential(t)
 }
 
 /// Whether any word of `key` is a credential word, modifiers or not.
@@ -148,6 +175,30 @@ pub fn is_placeholder(v: &str) -> bool {
         || t.starts_with("file:")
         || t.starts_with("env:")
         || is_pem_placeholder(t)
+        || is_timestamp(t)
+        || is_prose_placeholder(&lower)
+        // `my-password`, `my-token`, `MY_API_KEY`: a name for the value to put there.
+        || squashed.strip_prefix("my").is_some_and(|rest| {
+            ["password", "pass", "secret", "token", "key", "apikey", "accesskey", "secretkey"]
+                .contains(&rest)
+        })
+}
+
+/// A sentence describing the value (`shhhh! it's a github secret`, `put your
+/// token here`): three or more words, one of them a credential word.
+fn is_prose_placeholder(lower: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "secret",
+        "password",
+        "token",
+        "key",
+        "credential",
+        "credentials",
+    ];
+    let words: Vec<&str> = (lower.split_whitespace())
+        .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .collect();
+    !lower.contains('\n') && words.len() >= 3 && words.iter().any(|w| WORDS.contains(w))
 }
 
 /// A PEM block whose body is elided (`...`, `<your key>`, `xxxx`): the shape
@@ -492,6 +543,24 @@ mod tests {
         }
         assert!(!is_placeholder("s3cr3t-Pa55"));
         assert!(!is_placeholder("updatedPassw0rd!"));
+        for v in [
+            "my-password",
+            "my-token",
+            "2019-03-20T17:54:53Z",
+            "2024-01-05",
+            "shhhh! it's a github secret",
+            "put your token here",
+            "git_password",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        assert!(!is_placeholder("my-s3cr3t-token"));
+        assert!(!is_placeholder("correct horse battery staple"));
+        // A password hash is not a `$VAR` reference.
+        assert!(!is_reference(
+            "$2a$10$RncPyHW/B5ll2Z3J8s.IBOnbZ9uoJ4JhHLKzj5lzG/kU1KN1Oj3/K"
+        ));
+        assert!(is_reference("$ADMIN_PASSWORD"));
         assert!(is_placeholder(
             "-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----\n"
         ));

@@ -63,15 +63,82 @@ fn is_public_certificate(text: &str) -> bool {
     text.contains("-----BEGIN CERTIFICATE-----") && !text.contains("PRIVATE KEY")
 }
 
+/// Key names of files that hold credentials whatever their lines look like
+/// (`users.properties` is `user=password`, `htpasswd` is `user:hash`).
+const CREDENTIAL_FILE_WORDS: &[&str] = &[
+    "user", "passw", "cred", "htpasswd", "secret", "token", "key", "auth",
+];
+
+/// A Secret key holding a config file (several `key=value` / `key: value`
+/// lines, as AMQ broker properties or logging settings are mounted from
+/// Secrets) holds a secret only when a line sets a credential key to a real
+/// value or a credential shape (a private key, a token) is in it. Files whose
+/// name says they hold credentials (`users.properties`) always do.
+fn config_holds_secret(key: &str, text: &str) -> bool {
+    let lower_key = key.to_ascii_lowercase();
+    if CREDENTIAL_FILE_WORDS.iter().any(|w| lower_key.contains(w))
+        || !super::detect(text).is_empty()
+    {
+        return true;
+    }
+    let line_re = setting_line();
+    text.lines().any(|line| {
+        let Some(c) = line_re.captures(line) else {
+            return false;
+        };
+        let value = c[2].trim().trim_matches(|ch| ch == '"' || ch == '\'');
+        super::is_credential_key(&c[1])
+            && !value.is_empty()
+            && !is_reference(value)
+            && !is_placeholder(value)
+    })
+}
+
+/// `key=value`, `key: value` or `key:` of a properties, YAML or INI file; keys
+/// as broker properties write them (`securityRoles.#.admin.send`, `a."b".c`).
+fn setting_line() -> &'static regex::Regex {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    R.get_or_init(|| {
+        regex::Regex::new(r#"^\s*(?:-\s+)?([^\s=:#!/*][^=:]*?)\s*(?:=|:\s|:$)\s*(.*?)\s*$"#)
+            .expect("setting regex")
+    })
+}
+
+/// Whether a text is a config file: most of its lines settings or comments
+/// (only comments: an emptied file).
+fn is_config_text(text: &str) -> bool {
+    let lines: Vec<&str> = (text.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let line_re = setting_line();
+    let settings = lines.iter().filter(|l| line_re.is_match(l)).count();
+    let comments = (lines.iter())
+        .filter(|l| l.starts_with(['#', '/', '*', '!']))
+        .count();
+    !lines.is_empty()
+        && (settings > 0 || comments == lines.len())
+        && (settings + comments) * 10 >= lines.len() * 7
+}
+
 /// Whether a `data` (base64) or `stringData` value holds something secret:
 /// not empty, not a reference, not a placeholder, not a public certificate.
 fn holds_secret(section: &str, value: &str) -> bool {
+    holds_secret_at(section, "", value)
+}
+
+/// [`holds_secret`] for the value of `key`, judging config files by their lines.
+fn holds_secret_at(section: &str, key: &str, value: &str) -> bool {
     let text = if section == "data" {
         let decoded = base64::engine::general_purpose::STANDARD.decode(value.trim());
-        match decoded.ok().and_then(|b| String::from_utf8(b).ok()) {
-            Some(t) => t,
-            // Binary or not base64: it holds something.
-            None => return !value.trim().is_empty(),
+        match decoded {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                // Binary: it holds something.
+                Err(_) => return true,
+            },
+            // Not base64 (the API server would refuse it): judge it as written.
+            Err(_) => value.to_string(),
         }
     } else {
         value.to_string()
@@ -80,6 +147,29 @@ fn holds_secret(section: &str, value: &str) -> bool {
         && !is_reference(&text)
         && !is_placeholder(&text)
         && !is_public_certificate(&text)
+        && (key.is_empty() || !is_config_text(&text) || config_holds_secret(key, &text))
+}
+
+/// A Secret whose values are all fill-in markers or references
+/// (`AWS_SECRET_ACCESS_KEY: UPDATE_AWS_SECRET_ACCESS_KEY`): a template the
+/// user completes and applies by hand, not an object to deploy as it is.
+pub fn is_fill_in_template(root: &Node) -> bool {
+    if root.str_at(&["kind"]) != Some("Secret") || root.str_at(&["apiVersion"]) != Some("v1") {
+        return false;
+    }
+    let values: Vec<(&str, &Node)> = ["data", "stringData"]
+        .into_iter()
+        .flat_map(|section| {
+            (root.get(section).map(Node::entries).unwrap_or(&[]))
+                .iter()
+                .map(move |e| (section, &e.value))
+        })
+        .collect();
+    !values.is_empty()
+        && values.iter().all(|(section, v)| {
+            v.scalar_text()
+                .is_some_and(|t| !t.trim().is_empty() && !holds_secret(section, &t))
+        })
 }
 
 /// Keys of an Argo CD repository, repo-creds or cluster Secret that say where
@@ -137,7 +227,7 @@ impl Rule for NoPlaintextSecret {
                     continue;
                 }
                 let holds = match e.value.scalar_text() {
-                    Some(s) => holds_secret(section, &s),
+                    Some(s) => holds_secret_at(section, &e.key.name, &s),
                     None => !e.value.is_null(),
                 };
                 if holds {

@@ -1,0 +1,368 @@
+//! The persistent cache (`.ftlint_cache/` at the repository root).
+//!
+//! A run's findings are a function of what it read and what it saw exist, of
+//! the configuration and flags, and of the ftlint binary. A cold run records
+//! every file it reads (`fsread` records: identity stamp and content digest,
+//! or the error), the environment variables the repository's content asked
+//! for, and the discovery walk (every entry visited); it stores them with
+//! its findings under a fingerprint of the configuration, flags and binary.
+//!
+//! A later run with the same fingerprint walks the tree, compares the walk,
+//! and checks each recorded read by `stat` (re-reading only files whose stamp
+//! moved, or that changed too close to the recording run to trust their
+//! stamp). When nothing differs, the stored findings are the run's findings:
+//! nothing is parsed, rendered or linted. Anything that differs — one byte,
+//! a new or removed file, an unreadable or corrupt entry — and the run is a
+//! cold run that writes a new entry. Entries are written atomically (a temp
+//! file renamed), so concurrent runs each see a whole entry or none.
+
+mod entry;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::discover::Discovered;
+use crate::fsread::{self, Freshness, ReadError, ReadRecord};
+use crate::repo::Repo;
+use crate::source::{FileKind, Sources};
+pub use entry::Entry;
+
+/// The default cache directory name, at the repository root.
+pub const DIR_NAME: &str = ".ftlint_cache";
+
+const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file is a cache directory tag created by ftlint.\n\
+# For information about cache directory tags see https://bford.info/cachedir/\n";
+
+/// One cache entry slot: a directory and the fingerprint of this run's
+/// configuration, flags and binary.
+pub struct Cache {
+    dir: PathBuf,
+    fingerprint: String,
+    started_ns: i64,
+}
+
+/// Why a lookup found nothing to reuse (for `--stats`).
+pub enum Lookup {
+    Hit(Box<Entry>),
+    Miss(&'static str),
+}
+
+fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
+/// Identity of the running binary: a rebuilt ftlint never trusts entries of
+/// another build, whatever its version says.
+fn binary_identity() -> String {
+    let exe = std::env::current_exe().ok();
+    let stamp = exe
+        .as_ref()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| fsread::Stamp::of(&m));
+    format!(
+        "ftlint {} entry {} binary {:?}",
+        env!("CARGO_PKG_VERSION"),
+        entry::FORMAT,
+        stamp.map(|s| (s.size, s.mtime_ns, s.ino))
+    )
+}
+
+/// Names under each `--schema-dir` (two levels, as the registry reads them):
+/// a schema file added there changes the fingerprint.
+fn schema_dir_listing(dirs: &[PathBuf]) -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        let mut stack = vec![(dir.clone(), 0)];
+        while let Some((d, depth)) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                out.push(e.path().to_string_lossy().into_owned());
+                if depth < 2 && e.file_type().is_ok_and(|t| t.is_dir()) {
+                    stack.push((e.path(), depth + 1));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Everything besides the files read that decides the findings, as text.
+pub fn fingerprint(settings_digest: &str, schema_dirs: &[PathBuf]) -> String {
+    fsread::digest(
+        format!(
+            "{}\n{settings_digest}\n{:?}",
+            binary_identity(),
+            schema_dir_listing(schema_dirs)
+        )
+        .as_bytes(),
+    )
+}
+
+/// Digest of the discovery walk: entries visited, files kept, what was refused.
+pub fn walk_digest(found: &Discovered) -> String {
+    let mut text = String::with_capacity(found.listing.len() * 48);
+    for e in &found.listing {
+        text.push_str(e);
+        text.push('\n');
+    }
+    text.push('\0');
+    for f in &found.files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    for (path, error) in &found.unreadable {
+        text.push_str(&format!("{path}\t{error}\n"));
+    }
+    text.push_str(&format!(
+        "{} {}",
+        found.helm_templates, found.skipped_symlinks
+    ));
+    fsread::digest(text.as_bytes())
+}
+
+impl Cache {
+    pub fn new(dir: PathBuf, fingerprint: String) -> Cache {
+        Cache {
+            dir,
+            fingerprint,
+            started_ns: now_ns(),
+        }
+    }
+
+    fn entry_path(&self) -> PathBuf {
+        self.dir
+            .join(format!("check-{}.json", &self.fingerprint[..16]))
+    }
+
+    /// The stored entry when every input it recorded is unchanged.
+    pub fn lookup(&self, found: &Discovered) -> Lookup {
+        let Ok(bytes) = std::fs::read(self.entry_path()) else {
+            return Lookup::Miss("no entry");
+        };
+        let Ok(mut entry) = serde_json::from_slice::<Entry>(&bytes) else {
+            return Lookup::Miss("unreadable entry (ignored)");
+        };
+        if entry.format != entry::FORMAT || entry.fingerprint != self.fingerprint {
+            return Lookup::Miss("entry of another configuration or version");
+        }
+        if entry.walk != walk_digest(found) {
+            return Lookup::Miss("files added, removed or renamed");
+        }
+        if entry
+            .env
+            .iter()
+            .any(|(name, value)| std::env::var(name).ok() != *value)
+        {
+            return Lookup::Miss("an environment variable read changed");
+        }
+        let since = entry.started_ns;
+        let mut changed = false;
+        for group in &mut entry.reads {
+            let records: Vec<ReadRecord> = group.records().collect();
+            let checked: Vec<Freshness> =
+                records.par_iter().map(|r| r.still_valid(since)).collect();
+            let mut rows = Vec::new();
+            for (record, fresh) in records.into_iter().zip(checked) {
+                match fresh {
+                    Freshness::Changed => return Lookup::Miss("a file changed"),
+                    Freshness::Same => rows.push(record),
+                    Freshness::Restamped(r) => {
+                        changed = true;
+                        rows.push(r);
+                    }
+                }
+            }
+            if changed {
+                if let Some(mut regrouped) = entry::group_reads(rows) {
+                    if let Some(g) = regrouped.pop() {
+                        *group = g;
+                    }
+                }
+            }
+        }
+        if changed {
+            // Same content under new stamps: vouch for them from now on.
+            entry.started_ns = self.started_ns;
+            let _ = self.write(&entry);
+        }
+        Lookup::Hit(Box::new(entry))
+    }
+
+    /// Store a run's findings with what it read (`reads` from
+    /// [`fsread::take_reads`]) and its walk ([`walk_digest`]); whether it
+    /// was written.
+    pub fn store(
+        &self,
+        walk: String,
+        repo: &Repo,
+        diags: &[Diagnostic],
+        argocd_stats: String,
+        reads: (Vec<ReadRecord>, Vec<(String, Option<String>)>),
+    ) -> bool {
+        let (files, mut env) = reads;
+        let Some(reads) = entry::group_reads(files) else {
+            return false;
+        };
+        env.sort();
+        env.dedup();
+        let entry = Entry {
+            format: entry::FORMAT,
+            fingerprint: self.fingerprint.clone(),
+            started_ns: self.started_ns,
+            walk,
+            reads,
+            env,
+            files: repo
+                .sources
+                .files
+                .iter()
+                .map(|f| {
+                    (
+                        f.path.clone(),
+                        entry::kind_code(f.kind),
+                        f.read_error.as_ref().map(ToString::to_string),
+                    )
+                })
+                .collect(),
+            stats: entry::stats_row(&repo.stats),
+            argocd_stats,
+            diagnostics: diags.iter().map(entry::Diag::from).collect(),
+        };
+        self.write(&entry)
+    }
+
+    /// Whether the entry was written (failing to is not an error: the next
+    /// run is cold).
+    fn write(&self, entry: &Entry) -> bool {
+        self.try_write(entry).is_ok()
+    }
+
+    fn try_write(&self, entry: &Entry) -> std::io::Result<()> {
+        prepare_dir(&self.dir)?;
+        let bytes = serde_json::to_vec(entry)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        std::io::Write::write_all(&mut tmp, &bytes)?;
+        tmp.persist(self.entry_path()).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// Create the cache directory with its `CACHEDIR.TAG` and a `.gitignore`
+/// that keeps it out of git (and out of ftlint's own walk).
+fn prepare_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        std::fs::write(tag, CACHEDIR_TAG)?;
+    }
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(ignore, "# Created by ftlint automatically.\n*\n")?;
+    }
+    Ok(())
+}
+
+/// A stored run as a [`Repo`] that reports can read: every source file by
+/// path and kind (no text yet, nothing parsed) and the stored counts, with
+/// the stored findings. `None` when the entry does not fit.
+pub fn replay(
+    entry: &Entry,
+    root: &Path,
+    config: Config,
+    cli_env: Option<String>,
+) -> Option<(Repo, Vec<Diagnostic>)> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let schemas =
+        crate::schema::wiring::registry_for(config.kubernetes_version.as_deref(), config.strict)
+            .ok()?;
+    let mut sources = Sources::new(root);
+    for (path, kind, error) in &entry.files {
+        let kind = entry::code_kind(*kind)?;
+        if kind == FileKind::Unreadable {
+            sources.add_unreadable(
+                path.clone(),
+                ReadError::Other(error.clone().unwrap_or_default()),
+            );
+        } else {
+            sources.add(path.clone(), String::new(), kind);
+        }
+    }
+    if sources.files.len() != entry.files.len() {
+        return None;
+    }
+    let n = sources.files.len();
+    let diags = entry
+        .diagnostics
+        .iter()
+        .map(|d| d.to_diagnostic(n))
+        .collect::<Option<Vec<_>>>()?;
+    let repo = Repo {
+        sources,
+        units: Vec::new(),
+        config,
+        cli_env,
+        app_namespaces: Default::default(),
+        build_diagnostics: Vec::new(),
+        patch_files: Vec::new(),
+        schemas,
+        stats: entry::row_stats(entry.stats),
+        seal_key: None,
+        argocd: std::sync::OnceLock::new(),
+        index: std::sync::OnceLock::new(),
+    };
+    Some((repo, diags))
+}
+
+/// Read the text of the files the findings shown point into, checking each
+/// against the digest the entry recorded; `false` when one differs (the
+/// caller then runs cold).
+pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool {
+    let mut wanted: Vec<u32> = Vec::new();
+    for d in diags {
+        wanted.push(d.span.file.0);
+        wanted.extend(d.related.iter().map(|r| r.span.file.0));
+        if let Some(f) = &d.fix {
+            wanted.extend(f.edits.iter().map(|e| e.span.file.0));
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let root = repo.sources.root.to_string_lossy().into_owned();
+    let digests: std::collections::HashMap<&str, &str> = entry
+        .reads
+        .iter()
+        .filter(|g| g.root.as_deref() == Some(root.as_str()))
+        .flat_map(|g| g.rows.iter())
+        .filter_map(|(path, bytes, _)| Some((path.as_str(), bytes.as_ref()?.1.as_str())))
+        .collect();
+    let Ok(reader) = fsread::RootReader::new(&repo.sources.root, repo.config.max_file_size) else {
+        return false;
+    };
+    let files = &repo.sources.files;
+    let texts: Vec<Option<(u32, String)>> = wanted
+        .par_iter()
+        .filter(|id| files[**id as usize].kind != FileKind::Unreadable)
+        .map(|&id| {
+            let path = &files[id as usize].path;
+            let expected = digests.get(path.as_str())?;
+            let bytes = reader.read(Path::new(path)).ok()?;
+            (fsread::digest(&bytes) == *expected).then(|| (id, crate::repo::decode(&bytes).0))
+        })
+        .collect();
+    for t in texts {
+        let Some((id, text)) = t else {
+            return false;
+        };
+        repo.sources.files[id as usize].text = text;
+    }
+    true
+}

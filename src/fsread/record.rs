@@ -1,0 +1,213 @@
+//! Recording what a run read, for the persistent cache: every read through
+//! [`super::RootReader::read`] or [`super::read_bounded`] while recording is
+//! on leaves a [`ReadRecord`] — the file's identity ([`Stamp`]) and a digest
+//! of its bytes, or the error — so a later run can tell, by `stat` alone for
+//! most files, whether the same reads would see the same bytes.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+use super::ReadError;
+
+/// What identifies a file's content without reading it: device, inode, size
+/// and change times. Any write changes the mtime or ctime (at the file
+/// system's timestamp granularity: see [`Stamp::settled`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stamp {
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.size(),
+            mtime_ns: meta.mtime() * 1_000_000_000 + meta.mtime_nsec(),
+            ctime_ns: meta.ctime() * 1_000_000_000 + meta.ctime_nsec(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        let ns = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i64)
+        };
+        Stamp {
+            size: meta.len(),
+            mtime_ns: ns(meta.modified()),
+            ctime_ns: ns(meta.created()),
+            ..Stamp::default()
+        }
+    }
+
+    /// The stamp can vouch for the content: the file was last changed well
+    /// before `since_ns` (when the recording run started). A file written in
+    /// the same timestamp tick as the run could change again without its
+    /// stamp changing (git's "racy clean" case): such a file is re-read.
+    pub fn settled(&self, since_ns: i64) -> bool {
+        const MARGIN_NS: i64 = 100_000_000;
+        self.mtime_ns.max(self.ctime_ns) < since_ns - MARGIN_NS
+    }
+}
+
+/// How a file was read, so the same read can be repeated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadKind {
+    /// [`super::RootReader::read`]: `path` relative to (or under) `root`.
+    InRoot { root: PathBuf, max_size: u64 },
+    /// [`super::read_bounded`]: a path the user named.
+    Bounded { max_size: u64 },
+}
+
+/// One read and what it saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadRecord {
+    pub how: ReadKind,
+    /// As passed to the reader.
+    pub path: PathBuf,
+    pub seen: Seen,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seen {
+    Bytes { stamp: Stamp, digest: String },
+    Error(String),
+}
+
+static RECORDING: AtomicBool = AtomicBool::new(false);
+static READS: Mutex<Vec<ReadRecord>> = Mutex::new(Vec::new());
+static ENV_READS: Mutex<Vec<(String, Option<String>)>> = Mutex::new(Vec::new());
+
+/// Start recording reads (clearing earlier records).
+pub fn start_recording() {
+    READS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    ENV_READS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    RECORDING.store(true, Ordering::SeqCst);
+}
+
+/// Stop recording; the file reads and environment variables read since
+/// [`start_recording`].
+pub fn take_reads() -> (Vec<ReadRecord>, Vec<(String, Option<String>)>) {
+    RECORDING.store(false, Ordering::SeqCst);
+    let files = std::mem::take(&mut *READS.lock().unwrap_or_else(|e| e.into_inner()));
+    let env = std::mem::take(&mut *ENV_READS.lock().unwrap_or_else(|e| e.into_inner()));
+    (files, env)
+}
+
+/// An environment variable the repository's content asks for (a Kustomize
+/// env file's bare `NAME` line): recorded, since findings then depend on it.
+pub fn env_var(name: &str) -> Option<String> {
+    let value = std::env::var(name).ok();
+    if recording() {
+        ENV_READS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((name.to_string(), value.clone()));
+    }
+    value
+}
+
+pub(super) fn recording() -> bool {
+    RECORDING.load(Ordering::Relaxed)
+}
+
+/// A short, collision-resistant digest of file content (SHA-256, 128 bits, hex).
+pub fn digest(bytes: &[u8]) -> String {
+    let full = Sha256::digest(bytes);
+    full[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(super) fn record(how: ReadKind, path: &Path, read: &Result<(Vec<u8>, Stamp), ReadError>) {
+    let seen = match read {
+        Ok((bytes, stamp)) => Seen::Bytes {
+            stamp: *stamp,
+            digest: digest(bytes),
+        },
+        Err(e) => Seen::Error(e.to_string()),
+    };
+    let record = ReadRecord {
+        how,
+        path: path.to_path_buf(),
+        seen,
+    };
+    READS.lock().unwrap_or_else(|e| e.into_inner()).push(record);
+}
+
+impl ReadRecord {
+    /// The path to `stat` for this read.
+    fn target(&self) -> PathBuf {
+        match &self.how {
+            ReadKind::InRoot { root, .. } if self.path.is_relative() => root.join(&self.path),
+            _ => self.path.clone(),
+        }
+    }
+
+    /// Would the same read now see the same thing? By `stat` when the file's
+    /// stamp is unchanged and settled before `since_ns`; otherwise the read
+    /// is repeated and its digest (or error) compared. Returns the refreshed
+    /// record when the content is the same but its stamp moved.
+    pub fn still_valid(&self, since_ns: i64) -> Freshness {
+        if let Seen::Bytes { stamp, .. } = &self.seen {
+            if stamp.settled(since_ns) {
+                if let Ok(meta) = std::fs::metadata(self.target()) {
+                    if Stamp::of(&meta) == *stamp {
+                        return Freshness::Same;
+                    }
+                }
+            }
+        }
+        let read = match &self.how {
+            ReadKind::InRoot { root, max_size } => super::RootReader {
+                root: root.clone(),
+                max_size: *max_size,
+            }
+            .resolve(&self.path)
+            .and_then(|c| super::read_regular(&c, *max_size)),
+            ReadKind::Bounded { max_size } => std::fs::canonicalize(&self.path)
+                .map_err(ReadError::from)
+                .and_then(|c| super::read_regular(&c, *max_size)),
+        };
+        let seen = match read {
+            Ok((bytes, stamp)) => Seen::Bytes {
+                stamp,
+                digest: digest(&bytes),
+            },
+            Err(e) => Seen::Error(e.to_string()),
+        };
+        let same = match (&seen, &self.seen) {
+            (Seen::Bytes { digest: a, .. }, Seen::Bytes { digest: b, .. }) => a == b,
+            (a, b) => a == b,
+        };
+        if !same {
+            Freshness::Changed
+        } else if seen == self.seen {
+            Freshness::Same
+        } else {
+            Freshness::Restamped(ReadRecord {
+                seen,
+                ..self.clone()
+            })
+        }
+    }
+}
+
+/// The outcome of [`ReadRecord::still_valid`].
+#[derive(Debug)]
+pub enum Freshness {
+    Same,
+    /// Same content, new stamp (touched, or re-read because it was racy).
+    Restamped(ReadRecord),
+    Changed,
+}
