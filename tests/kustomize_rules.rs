@@ -285,3 +285,22 @@ fn merge_into_an_unfetched_remote_base_is_not_an_error() {
         "the generated ConfigMap is still linted"
     );
 }
+
+/// An empty kustomization, which `kustomize build` refuses, is a finding,
+/// not a unit that silently renders nothing.
+#[test]
+fn empty_kustomization_is_reported() {
+    let sources = sources_from_dir(&root("cases/empty-kustomization"));
+    let r = render(&sources, "");
+    let found: Vec<(&str, String)> = findings(&r)
+        .iter()
+        .map(|d| (d.rule, d.message.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "kustomize-build",
+            "the kustomization in `.` is empty: kustomize refuses to build it".to_string()
+        )]
+    );
+}
