@@ -53,11 +53,13 @@ impl Stamp {
     }
 
     /// The stamp can vouch for the content: the file was last changed well
-    /// before `since_ns` (when the recording run started). A file written in
-    /// the same timestamp tick as the run could change again without its
-    /// stamp changing (git's "racy clean" case): such a file is re-read.
+    /// before `since_ns` (when the recording run started). A file written
+    /// within one timestamp tick of the run could change again without its
+    /// stamp changing (git's "racy clean" case): such a file is re-read. The
+    /// margin exceeds the coarsest common granularity (FAT's 2 s), so a
+    /// write after the recording run always moves the stamp of a settled file.
     pub fn settled(&self, since_ns: i64) -> bool {
-        const MARGIN_NS: i64 = 100_000_000;
+        const MARGIN_NS: i64 = 3_000_000_000;
         self.mtime_ns.max(self.ctime_ns) < since_ns - MARGIN_NS
     }
 }
@@ -210,4 +212,78 @@ pub enum Freshness {
     /// Same content, new stamp (touched, or re-read because it was racy).
     Restamped(ReadRecord),
     Changed,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded(dir: &Path, name: &str) -> ReadRecord {
+        let reader = super::super::RootReader::new(dir, 1 << 20).unwrap();
+        let read = reader
+            .resolve(Path::new(name))
+            .and_then(|c| super::super::read_regular(&c, 1 << 20));
+        let seen = match read {
+            Ok((bytes, stamp)) => Seen::Bytes {
+                stamp,
+                digest: digest(&bytes),
+            },
+            Err(e) => Seen::Error(e.to_string()),
+        };
+        ReadRecord {
+            how: ReadKind::InRoot {
+                root: reader.root().to_path_buf(),
+                max_size: 1 << 20,
+            },
+            path: name.into(),
+            seen,
+        }
+    }
+
+    fn now() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as i64
+    }
+
+    #[test]
+    fn a_settled_stamp_vouches_and_any_write_moves_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
+        let r = recorded(dir.path(), "a.yaml");
+        // Recorded "long after" the write: the stamp alone decides.
+        let later = now() + 10_000_000_000;
+        assert!(matches!(r.still_valid(later), Freshness::Same));
+        // Same size, other bytes, a timestamp tick later: the stamp moved,
+        // so the file is re-read, and it changed.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.path().join("a.yaml"), "a: 2\n").unwrap();
+        assert!(matches!(r.still_valid(later), Freshness::Changed));
+    }
+
+    #[test]
+    fn a_racy_stamp_is_not_trusted_and_the_file_is_re_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
+        let r = recorded(dir.path(), "a.yaml");
+        // Recorded in the same instant as the write: re-read even though the
+        // stamp matches; same bytes, same stamp: unchanged.
+        assert!(!matches!(&r.seen, Seen::Bytes { stamp, .. } if stamp.settled(now())));
+        assert!(matches!(r.still_valid(now()), Freshness::Same));
+        // Rewritten with the same bytes: a new stamp, same content.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
+        assert!(matches!(r.still_valid(now()), Freshness::Restamped(_)));
+    }
+
+    #[test]
+    fn a_failed_read_is_repeated() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = recorded(dir.path(), "missing.yaml");
+        assert!(matches!(r.seen, Seen::Error(_)));
+        assert!(matches!(r.still_valid(now()), Freshness::Same));
+        std::fs::write(dir.path().join("missing.yaml"), "a: 1\n").unwrap();
+        assert!(matches!(r.still_valid(now()), Freshness::Changed));
+    }
 }
