@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::events::{EventKind, RenderEvent};
 use super::fieldspec::ConfigSpec;
+use super::merge_keys::OpenApi;
 use super::nameref::NameReference;
 use super::vars::{Var, VarReference};
 use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};
@@ -29,6 +30,9 @@ pub(super) struct Ctx<'a> {
     pub(super) name_references: Vec<NameReference>,
     /// `commonLabels`/`commonAnnotations`/`namespace` field specs of `configurations:` files.
     pub(super) config_specs: Vec<ConfigSpec>,
+    /// A kustomization's `openapi:` document: it replaces kustomize's bundled
+    /// schema for strategic merges (globally, as in kyaml).
+    pub(super) openapi: Option<Box<OpenApi>>,
     /// Reads of files outside the linted set: inside the repository root,
     /// regular files only, bounded (None when the root itself is unreadable).
     pub(super) reader: Option<RootReader>,
@@ -47,6 +51,7 @@ impl<'a> Ctx<'a> {
             var_references: Vec::new(),
             name_references: Vec::new(),
             config_specs: Vec::new(),
+            openapi: None,
             reader: RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE).ok(),
         }
     }
