@@ -119,9 +119,9 @@ fn env_usize(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-fn tool_ok(cmd: &str, arg: &str) -> bool {
+fn tool_ok(cmd: &str, args: &[&str]) -> bool {
     Command::new(cmd)
-        .arg(arg)
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
@@ -214,7 +214,7 @@ fn main() {
     }
 
     // Peers, on the repositories generated above.
-    if kubectl_sample > 0 && tool_ok("kubectl", "version") {
+    if kubectl_sample > 0 && tool_ok("kubectl", &["version", "--client"]) {
         if let Some((n, tmp, overlays)) = kept.iter().max_by_key(|(n, ..)| *n) {
             let step = (overlays.len() / kubectl_sample).max(1);
             let picked: Vec<&String> = overlays.iter().step_by(step).take(kubectl_sample).collect();
@@ -246,7 +246,7 @@ fn main() {
     } else {
         println!("\nkubectl not run (absent or KUBECTL_SAMPLE=0)");
     }
-    if checkov && tool_ok("checkov", "--version") {
+    if checkov && tool_ok("checkov", &["--version"]) {
         if let Some((_, tmp, _)) = kept.iter().find(|(n, ..)| *n == 100) {
             let mut cmd = Command::new("checkov");
             cmd.args(["-d"]).arg(tmp.path()).args([

@@ -159,17 +159,23 @@ fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
         .collect();
     let mut all = file_diags;
     all.extend(unit_diags);
-    for rule in &active {
-        let mut local = Vec::new();
-        rule.check_repo(
-            &RepoCx {
-                repo,
-                options: options(repo, rule.meta().id),
-            },
-            &mut local,
-        );
-        all.extend(local.into_iter().map(|d| stamp(*rule, d)));
-    }
+    // Repository-wide rules are independent of each other: run them side by
+    // side (in registry order in the output).
+    let repo_diags: Vec<Vec<Diagnostic>> = active
+        .par_iter()
+        .map(|rule| {
+            let mut local = Vec::new();
+            rule.check_repo(
+                &RepoCx {
+                    repo,
+                    options: options(repo, rule.meta().id),
+                },
+                &mut local,
+            );
+            local.into_iter().map(|d| stamp(*rule, d)).collect()
+        })
+        .collect();
+    all.extend(repo_diags.into_iter().flatten());
     // Findings from building the model carry their rule id already.
     let active_ids: BTreeSet<&str> = active.iter().map(|r| r.meta().id).collect();
     let render_findings = rules::kustomize::unit_findings(&repo.render_events, &repo.sources);

@@ -91,13 +91,19 @@ fn is_symlink_loop(_code: i32) -> bool {
 pub struct RootReader {
     root: PathBuf,
     max_size: u64,
+    /// The root opened as a directory, for [`beneath::open`].
+    #[cfg(target_os = "linux")]
+    root_dir: Option<std::sync::Arc<File>>,
 }
 
 impl RootReader {
     /// `root` is canonicalized once here.
     pub fn new(root: &Path, max_size: u64) -> Result<RootReader, ReadError> {
+        let root = std::fs::canonicalize(root)?;
         Ok(RootReader {
-            root: std::fs::canonicalize(root)?,
+            #[cfg(target_os = "linux")]
+            root_dir: beneath::open_dir(&root).map(std::sync::Arc::new),
+            root,
             max_size,
         })
     }
@@ -128,9 +134,7 @@ impl RootReader {
 
     /// Read a regular file inside the root.
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
-        let read = self
-            .resolve(path)
-            .and_then(|canonical| read_regular(&canonical, self.max_size));
+        let read = self.read_stamped(path);
         if recording() {
             let how = ReadKind::InRoot {
                 root: self.root.clone(),
@@ -139,6 +143,22 @@ impl RootReader {
             record(how, path, &read);
         }
         read.map(|(bytes, _)| bytes)
+    }
+
+    fn read_stamped(&self, path: &Path) -> Result<(Vec<u8>, Stamp), ReadError> {
+        #[cfg(target_os = "linux")]
+        if let (Some(dir), false) = (&self.root_dir, path.is_absolute()) {
+            // One syscall resolves the path and keeps it under the root;
+            // when it cannot (an absolute symlink, an old kernel) the path
+            // takes the general route below, which decides.
+            if let Some(file) = beneath::open(dir, path) {
+                if let Ok(read) = read_open(file, self.max_size) {
+                    return Ok(read);
+                }
+            }
+        }
+        self.resolve(path)
+            .and_then(|canonical| read_regular(&canonical, self.max_size))
     }
 
     /// Check that a directory inside the root can be listed; nothing is read.
@@ -196,8 +216,12 @@ pub fn read_bounded_text(path: &Path, max_size: u64) -> Result<String, ReadError
 fn read_regular(canonical: &Path, max_size: u64) -> Result<(Vec<u8>, Stamp), ReadError> {
     let meta = std::fs::symlink_metadata(canonical)?;
     check_regular(&meta, max_size)?;
-    let file = open_nonblocking(canonical)?;
     // The path may have been swapped between the check and the open.
+    read_open(open_nonblocking(canonical)?, max_size)
+}
+
+/// Read an opened file after checking it is regular and within the limit.
+fn read_open(file: File, max_size: u64) -> Result<(Vec<u8>, Stamp), ReadError> {
     let opened = file.metadata()?;
     check_regular(&opened, max_size)?;
     let mut bytes = Vec::with_capacity(opened.len() as usize);
@@ -399,5 +423,48 @@ mod tests {
             r.read(Path::new("a.yaml")).unwrap_err(),
             ReadError::PermissionDenied
         );
+    }
+}
+
+/// `openat2(RESOLVE_BENEATH)`: open a path relative to the root directory,
+/// failing instead of leaving it (by `..` or a symlink).
+#[cfg(target_os = "linux")]
+mod beneath {
+    use std::ffi::CString;
+    use std::fs::File;
+    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    pub fn open_dir(root: &Path) -> Option<File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_DIRECTORY | libc::O_CLOEXEC)
+            .open(root)
+            .ok()
+    }
+
+    /// The opened file, or `None` on any failure (the caller then takes the
+    /// canonicalizing route, which gives the precise error).
+    pub fn open(dir: &File, path: &Path) -> Option<File> {
+        let c_path = CString::new(path.as_os_str().as_bytes()).ok()?;
+        // SAFETY: open_how is plain data; zeroed is its documented default.
+        let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+        how.flags = (libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC) as u64;
+        how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;
+        // SAFETY: valid fd, NUL-terminated path, and a live open_how of the
+        // size passed.
+        let fd = unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                dir.as_raw_fd(),
+                c_path.as_ptr(),
+                &how as *const libc::open_how,
+                std::mem::size_of::<libc::open_how>(),
+            )
+        };
+        // SAFETY: a non-negative return is a new file descriptor we own.
+        (fd >= 0).then(|| unsafe { File::from_raw_fd(fd as i32) })
     }
 }

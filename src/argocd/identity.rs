@@ -37,8 +37,9 @@ pub fn inferred<'a>(apps: impl Iterator<Item = &'a App>, root: &Path) -> Vec<Str
             if p.is_empty() || templated(p) || templated(&u.value) {
                 continue;
             }
-            if root.join(p).is_dir() {
-                if let Some(k) = url::repo_key(&u.value) {
+            // One stat per repository URL, not per Application.
+            if let Some(k) = url::repo_key(&u.value) {
+                if !out.contains(&k) && root.join(p).is_dir() {
                     out.insert(k);
                 }
             }

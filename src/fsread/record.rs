@@ -174,6 +174,9 @@ impl ReadRecord {
             ReadKind::InRoot { root, max_size } => super::RootReader {
                 root: root.clone(),
                 max_size: *max_size,
+                // The canonicalizing route only: a re-check reads one file.
+                #[cfg(target_os = "linux")]
+                root_dir: None,
             }
             .resolve(&self.path)
             .and_then(|c| super::read_regular(&c, *max_size)),

@@ -7,6 +7,7 @@ use super::ctx::Ctx;
 use super::decode;
 use super::events::{EventKind, RenderEvent};
 use super::generators::{self, GenOptions};
+use super::merge_keys::OpenApi;
 use super::order::sort;
 use super::paths::is_remote;
 use super::res::{str_items, Res};
@@ -180,6 +181,28 @@ impl Ctx<'_> {
         }
     }
 
+    /// `openapi: {path: FILE}` replaces the bundled schema; `version:` names
+    /// a bundled one, and kustomize v5.5 bundles only v1.21.2.
+    fn openapi_schema(&mut self, dir: &str, api: &Node) {
+        if let Some(path) = api.get("path") {
+            if let Some(doc) = self
+                .load_patch(dir, path, false)
+                .and_then(|d| d.into_iter().next())
+            {
+                self.openapi = Some(Box::new(OpenApi::from_doc(&doc)));
+            }
+            return;
+        }
+        if let Some(v) = api.get("version") {
+            if v.as_str() != Some("v1.21.2") {
+                self.warn(
+                    v.span,
+                    "kustomize bundles only the v1.21.2 OpenAPI schema; rendering with it",
+                );
+            }
+        }
+    }
+
     /// The kustomization of a directory: its file id and root node.
     fn load_kustomization(&mut self, dir: &str, ref_span: Option<Span>) -> Option<(FileId, Node)> {
         let found: Vec<FileId> = KUSTOMIZATION_FILE_NAMES
@@ -282,7 +305,6 @@ impl Ctx<'_> {
                 "helmCharts" | "helmChartInflationGenerator" => "Helm charts are not inflated",
                 "generators" => "generator plugins are not run",
                 "validators" => "validator plugins are not run",
-                "openapi" => "custom OpenAPI schemas are ignored",
                 _ => continue,
             };
             if e.value.is_null() || (e.value.items().is_empty() && e.value.entries().is_empty()) {
@@ -299,6 +321,9 @@ impl Ctx<'_> {
             }
         }
         self.check_listed_files(dir, k);
+        if let Some(api) = k.get("openapi") {
+            self.openapi_schema(dir, api);
+        }
         // 1. resources (and the deprecated bases)
         let mut entries = str_items(k.get("resources"));
         entries.extend(str_items(k.get("bases")));

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::events::{EventKind, RenderEvent};
 use super::fieldspec::ConfigSpec;
+use super::merge_keys::OpenApi;
 use super::nameref::NameReference;
 use super::vars::Vars;
 use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};
@@ -26,6 +27,9 @@ pub(super) struct Ctx<'a> {
     pub(super) name_references: Vec<NameReference>,
     /// `commonLabels`/`commonAnnotations`/`namespace` field specs of `configurations:` files.
     pub(super) config_specs: Vec<ConfigSpec>,
+    /// A kustomization's `openapi:` document: it replaces kustomize's bundled
+    /// schema for strategic merges (globally, as in kyaml).
+    pub(super) openapi: Option<Box<OpenApi>>,
     /// Reads of files outside the linted set: inside the repository root,
     /// regular files only, bounded (None when the root itself is unreadable).
     pub(super) reader: Option<RootReader>,
@@ -43,6 +47,7 @@ impl<'a> Ctx<'a> {
             vars: Vars::default(),
             name_references: Vec::new(),
             config_specs: Vec::new(),
+            openapi: None,
             reader: RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE).ok(),
         }
     }

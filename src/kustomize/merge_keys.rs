@@ -5,11 +5,17 @@
 //! merged by key only when the resource's exact apiVersion/kind is in that
 //! document and the field carries `x-kubernetes-patch-merge-key`. Every other
 //! list, all lists of a custom resource included, is replaced by the patch's
-//! list. This module keeps the part of that document the merge needs.
+//! list. This module keeps the part of that document the merge needs, and
+//! reads a kustomization's `openapi: {path: ...}` document, which replaces
+//! the bundled one.
+
+use std::collections::HashMap;
+
+use crate::yaml::Node;
 
 /// The schema kustomize knows for one resource, if any.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Schema {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Schema<'a> {
     /// Not in kustomize's bundled document (custom resources, removed
     /// apiVersions such as `extensions/v1beta1` Deployments): lists are atomic.
     Unknown,
@@ -18,6 +24,80 @@ pub enum Schema {
         pod_spec: Option<&'static [&'static str]>,
         kind: BuiltinKind,
     },
+    /// The resource's definition in a custom OpenAPI document.
+    Custom(&'a OpenApi, &'a Node),
+}
+
+/// A custom OpenAPI document (`definitions` with
+/// `x-kubernetes-group-version-kind`), as kyaml reads it.
+#[derive(Debug, Default, PartialEq)]
+pub struct OpenApi {
+    definitions: HashMap<String, Node>,
+    /// (apiVersion, kind) to definition name.
+    kinds: HashMap<(String, String), String>,
+}
+
+impl OpenApi {
+    pub fn from_doc(doc: &Node) -> OpenApi {
+        let mut api = OpenApi::default();
+        for e in doc.get("definitions").map(Node::entries).unwrap_or(&[]) {
+            for gvk in e
+                .value
+                .get("x-kubernetes-group-version-kind")
+                .map(Node::items)
+                .unwrap_or(&[])
+            {
+                let text = |k: &str| gvk.str_at(&[k]).unwrap_or_default().to_string();
+                let (group, version) = (text("group"), text("version"));
+                let api_version = if group.is_empty() {
+                    version
+                } else {
+                    format!("{group}/{version}")
+                };
+                api.kinds
+                    .insert((api_version, text("kind")), e.key.name.clone());
+            }
+            api.definitions.insert(e.key.name.clone(), e.value.clone());
+        }
+        api
+    }
+
+    /// A `$ref` target (`#/definitions/NAME`), or the node itself.
+    fn resolve<'a>(&'a self, n: &'a Node) -> &'a Node {
+        let mut cur = n;
+        for _ in 0..32 {
+            let Some(r) = cur.get("$ref").and_then(Node::as_str) else {
+                break;
+            };
+            match self.definitions.get(r.trim_start_matches("#/definitions/")) {
+                Some(d) => cur = d,
+                None => break,
+            }
+        }
+        cur
+    }
+
+    /// The merge key of the property at `path` below the definition `root`.
+    fn list_key<'a>(&'a self, root: &'a Node, path: &[&str]) -> Option<&'a str> {
+        let mut cur = root;
+        for seg in path {
+            let mut def = self.resolve(cur);
+            if let Some(items) = def.get("items") {
+                def = self.resolve(items);
+            }
+            cur = def.get("properties")?.get(seg)?;
+        }
+        let merges = cur
+            .get("x-kubernetes-patch-strategy")
+            .and_then(Node::as_str)
+            .is_some_and(|s| s.split(',').any(|p| p == "merge"));
+        merges
+            .then(|| {
+                cur.get("x-kubernetes-patch-merge-key")
+                    .and_then(Node::as_str)
+            })
+            .flatten()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,8 +148,14 @@ const BUILTIN_GROUP_VERSIONS: &[&str] = &[
     "flowcontrol.apiserver.k8s.io/v1beta1",
 ];
 
-impl Schema {
-    pub fn of(api_version: &str, kind: &str) -> Schema {
+impl<'a> Schema<'a> {
+    pub fn of(api_version: &str, kind: &str, custom: Option<&'a OpenApi>) -> Schema<'a> {
+        if let Some(api) = custom {
+            let key = (api_version.to_string(), kind.to_string());
+            return (api.kinds.get(&key))
+                .and_then(|name| api.definitions.get(name))
+                .map_or(Schema::Unknown, |def| Schema::Custom(api, def));
+        }
         let served = BUILTIN_GROUP_VERSIONS.contains(&api_version)
             // In 1.21, `extensions/v1beta1` serves Ingress only.
             || (api_version == "extensions/v1beta1" && kind == "Ingress");
@@ -100,9 +186,11 @@ impl Schema {
 
     /// The merge key of the list at `path` (field names from the resource's
     /// root, list positions left out), or None when the list is atomic.
-    pub fn list_key(&self, path: &[&str]) -> Option<&'static str> {
-        let Schema::Builtin { pod_spec, kind } = self else {
-            return None;
+    pub fn list_key(&self, path: &[&str]) -> Option<&'a str> {
+        let (pod_spec, kind) = match self {
+            Schema::Unknown => return None,
+            Schema::Custom(api, root) => return api.list_key(root, path),
+            Schema::Builtin { pod_spec, kind } => (pod_spec, kind),
         };
         if path == ["metadata", "ownerReferences"] {
             return Some("uid");
@@ -146,15 +234,15 @@ mod tests {
     fn merge_keys_follow_the_exact_api_version() {
         let pod = ["spec", "template", "spec", "containers"];
         assert_eq!(
-            Schema::of("apps/v1", "Deployment").list_key(&pod),
+            Schema::of("apps/v1", "Deployment", None).list_key(&pod),
             Some("name")
         );
         assert_eq!(
-            Schema::of("extensions/v1beta1", "Deployment").list_key(&pod),
+            Schema::of("extensions/v1beta1", "Deployment", None).list_key(&pod),
             None
         );
         assert_eq!(
-            Schema::of("argoproj.io/v1alpha1", "Rollout").list_key(&pod),
+            Schema::of("argoproj.io/v1alpha1", "Rollout", None).list_key(&pod),
             None
         );
         let cron = [
@@ -167,19 +255,19 @@ mod tests {
             "env",
         ];
         assert_eq!(
-            Schema::of("batch/v1", "CronJob").list_key(&cron),
+            Schema::of("batch/v1", "CronJob", None).list_key(&cron),
             Some("name")
         );
         assert_eq!(
-            Schema::of("v1", "Service").list_key(&["spec", "ports"]),
+            Schema::of("v1", "Service", None).list_key(&["spec", "ports"]),
             Some("port")
         );
         assert_eq!(
-            Schema::of("v1", "ServiceAccount").list_key(&["imagePullSecrets"]),
+            Schema::of("v1", "ServiceAccount", None).list_key(&["imagePullSecrets"]),
             None
         );
         assert_eq!(
-            Schema::of("apps/v1", "Deployment").list_key(&["spec", "mylist"]),
+            Schema::of("apps/v1", "Deployment", None).list_key(&["spec", "mylist"]),
             None
         );
     }

@@ -32,7 +32,7 @@
 //! resources/components, `helmCharts`, generator/validator plugins, other
 //! transformer configurations, the sections of `configurations` files other
 //! than nameReference/varReference/commonLabels/commonAnnotations/namespace,
-//! `x-kubernetes-identity` specs of `crds` files, `openapi`,
+//! `x-kubernetes-identity` specs of `crds` files,
 //! `buildMetadata: [transformerAnnotations]`.
 
 mod build;

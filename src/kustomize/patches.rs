@@ -68,7 +68,8 @@ impl Ctx<'_> {
         let name = r.node.path(&["metadata", "name"]).cloned();
         let ns = r.node.path(&["metadata", "namespace"]).cloned();
         let kind = r.node.get("kind").cloned();
-        if smp::apply(&mut r.node, patch, &mut r.edits) == Merged::Deleted {
+        let openapi = self.openapi.as_deref();
+        if smp::apply(&mut r.node, patch, openapi, &mut r.edits) == Merged::Deleted {
             return true;
         }
         let span = r.node.span;

@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use super::merge_keys::Schema;
+use super::merge_keys::{OpenApi, Schema};
 use crate::provenance::{EditKind, PatchEdit};
 use crate::yaml::{Node, Span, Value};
 
@@ -39,13 +39,20 @@ pub fn strip_directives(node: &mut Node) {
 
 /// Apply a strategic merge patch to a resource tree.
 /// Removed fields and list items are recorded in `edits`, for provenance.
-pub fn apply(dst: &mut Node, patch: &Node, edits: &mut Vec<PatchEdit>) -> Merged {
+/// `openapi` is a kustomization's custom OpenAPI document, which replaces
+/// kustomize's bundled schema.
+pub fn apply(
+    dst: &mut Node,
+    patch: &Node,
+    openapi: Option<&OpenApi>,
+    edits: &mut Vec<PatchEdit>,
+) -> Merged {
     if directive(patch) == Some("delete") {
         return Merged::Deleted;
     }
     let field = |k: &str| dst.get(k).and_then(Node::as_str).unwrap_or_default();
     let merge = Merge {
-        schema: Schema::of(field("apiVersion"), field("kind")),
+        schema: Schema::of(field("apiVersion"), field("kind"), openapi),
         edits: RefCell::new(Vec::new()),
     };
     merge.map(dst, patch, &[], &[]);
@@ -76,12 +83,12 @@ fn child<'a>(path: &[&'a str], key: &'a str) -> Vec<&'a str> {
 /// the patch brings and the fields the resource wrote as bare `key:`, but
 /// keeps an explicit `null`/`~` the patch does not touch. Atomic lists are
 /// not walked, so nulls inside them stay.
-struct Merge {
-    schema: Schema,
+struct Merge<'a> {
+    schema: Schema<'a>,
     edits: RefCell<Vec<PatchEdit>>,
 }
 
-impl Merge {
+impl<'a> Merge<'a> {
     /// Record that the patch operation at `op` removed `base` from `loc`.
     fn removed(&self, loc: &[String], last: String, base: Node, base_at: Span, op: Span) {
         let mut path = loc.to_vec();
@@ -212,7 +219,7 @@ impl Merge {
     }
 
     /// The merge key of the list at `path`, when both sides hold maps.
-    fn merge_key(&self, path: &[&str], dst: &[Node], patch: &[Node]) -> Option<&'static str> {
+    fn merge_key(&self, path: &[&str], dst: &[Node], patch: &[Node]) -> Option<&'a str> {
         let all_maps = dst
             .iter()
             .chain(patch.iter())

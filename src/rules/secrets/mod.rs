@@ -404,54 +404,73 @@ pub struct Found {
     pub end: usize,
 }
 
+/// What each credential shape is, its pattern, and the capture group holding
+/// the secret (0: the whole match).
+const DETECTORS: &[(&str, &str, usize)] = &[
+    (
+        "a private key",
+        r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----",
+        0,
+    ),
+    ("an AWS access key id", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", 0),
+    ("a Slack token", r"\bxox[baprs]-[0-9A-Za-z-]{10,}", 0),
+    (
+        "a Slack webhook URL",
+        r"https://hooks\.slack\.com/services/T[0-9A-Za-z]+/B[0-9A-Za-z]+/[0-9A-Za-z]{16,}",
+        0,
+    ),
+    (
+        "a GitHub token",
+        r"\b(gh[pousr]_[0-9A-Za-z]{36,}|github_pat_[0-9A-Za-z_]{40,})",
+        0,
+    ),
+    ("a GitLab token", r"\bglpat-[0-9A-Za-z_-]{20,}", 0),
+    (
+        "a JWT",
+        r"\beyJ[0-9A-Za-z_-]{8,}\.eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{16,}",
+        0,
+    ),
+    (
+        "a URL with a password",
+        r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\x22]+:([^\s/@'\x22]+)@[^\s/'\x22]+",
+        1,
+    ),
+    (
+        "an AWS secret access key",
+        r"(?i)aws_?secret_?access_?key[\x22']?\s*[:=]\s*[\x22']?([0-9A-Za-z/+]{40})\b",
+        1,
+    ),
+];
+
 fn detectors() -> &'static [(&'static str, Regex, usize)] {
     static D: OnceLock<Vec<(&'static str, Regex, usize)>> = OnceLock::new();
     D.get_or_init(|| {
-        [
-            (
-                "a private key",
-                r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----",
-                0,
-            ),
-            ("an AWS access key id", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", 0),
-            ("a Slack token", r"\bxox[baprs]-[0-9A-Za-z-]{10,}", 0),
-            (
-                "a Slack webhook URL",
-                r"https://hooks\.slack\.com/services/T[0-9A-Za-z]+/B[0-9A-Za-z]+/[0-9A-Za-z]{16,}",
-                0,
-            ),
-            (
-                "a GitHub token",
-                r"\b(gh[pousr]_[0-9A-Za-z]{36,}|github_pat_[0-9A-Za-z_]{40,})",
-                0,
-            ),
-            ("a GitLab token", r"\bglpat-[0-9A-Za-z_-]{20,}", 0),
-            (
-                "a JWT",
-                r"\beyJ[0-9A-Za-z_-]{8,}\.eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{16,}",
-                0,
-            ),
-            (
-                "a URL with a password",
-                r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\x22]+:([^\s/@'\x22]+)@[^\s/'\x22]+",
-                1,
-            ),
-            (
-                "an AWS secret access key",
-                r"(?i)aws_?secret_?access_?key[\x22']?\s*[:=]\s*[\x22']?([0-9A-Za-z/+]{40})\b",
-                1,
-            ),
-        ]
-        .into_iter()
-        .map(|(w, r, g)| (w, Regex::new(r).expect("detector regex"), g))
-        .collect()
+        DETECTORS
+            .iter()
+            .map(|&(w, r, g)| (w, Regex::new(r).expect("detector regex"), g))
+            .collect()
     })
+}
+
+/// All of [`DETECTORS`] in one automaton, indexed as they are.
+fn detector_set() -> &'static regex::RegexSet {
+    static S: OnceLock<regex::RegexSet> = OnceLock::new();
+    S.get_or_init(|| regex::RegexSet::new(DETECTORS.iter().map(|d| d.1)).expect("detector regexes"))
 }
 
 /// Credentials recognised by their shape anywhere in `text`.
 pub fn detect(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
-    for (what, re, group) in detectors() {
+    // One pass of all the patterns together first: nearly every scalar
+    // matches none, and then no detector runs on it.
+    let any = detector_set().matches(text);
+    if !any.matched_any() {
+        return out;
+    }
+    for (i, (what, re, group)) in detectors().iter().enumerate() {
+        if !any.matched(i) {
+            continue;
+        }
         for caps in re.captures_iter(text) {
             let Some(m) = caps.get(*group) else { continue };
             if *group > 0 && (is_reference(m.as_str()) || is_placeholder(m.as_str())) {
