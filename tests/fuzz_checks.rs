@@ -75,12 +75,12 @@ fn inputs_libfuzzer_found_are_read_without_a_crash() {
     // Two byte-order marks before a folded scalar: libyaml skipped the second
     // without counting it, so spans fell inside it (a panic on slicing).
     checks::check_parse("\u{feff}\u{feff}>");
-    let parsed = ftlint::yaml::parse("\u{feff}\u{feff}key: >\n  folded\n", ftlint::yaml::FileId(0));
-    assert!(parsed.error.is_none(), "{:?}", parsed.error);
-    assert_eq!(
-        parsed.documents[0].root.str_at(&["key"]),
-        Some("folded\n")
+    let parsed = ftlint::yaml::parse(
+        "\u{feff}\u{feff}key: >\n  folded\n",
+        ftlint::yaml::FileId(0),
     );
+    assert!(parsed.error.is_none(), "{:?}", parsed.error);
+    assert_eq!(parsed.documents[0].root.str_at(&["key"]), Some("folded\n"));
     // libyaml-safer's unimplemented case (a tag followed by `,` in a flow
     // collection) panics inside the parser: a syntax error, never a crash,
     // in the config loader and the fix path alike.
