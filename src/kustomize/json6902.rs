@@ -63,7 +63,7 @@ fn add(root: &mut Node, toks: &[String], value: Node) -> Result<(), String> {
                 let span = value.span;
                 entries.push(Entry {
                     key: Key {
-                        name: last.clone(),
+                        name: last.into(),
                         span,
                     },
                     value,
@@ -81,7 +81,7 @@ fn add(root: &mut Node, toks: &[String], value: Node) -> Result<(), String> {
             let span = value.span;
             p.value = Value::Map(vec![Entry {
                 key: Key {
-                    name: last.clone(),
+                    name: last.into(),
                     span,
                 },
                 value,

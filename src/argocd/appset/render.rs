@@ -143,7 +143,7 @@ pub fn render_generator(generator: &Node, params: &J, syntax: Syntax) -> Node {
 fn render_strings(node: &mut Node, f: &mut dyn FnMut(&str, Span) -> String) {
     let span = node.span;
     match &mut node.value {
-        Value::Str(s) if s.contains("{{") => *s = f(s, span),
+        Value::Str(s) if s.contains("{{") => *s = f(s, span).into(),
         Value::Seq(items) => items.iter_mut().for_each(|i| render_strings(i, f)),
         Value::Map(entries) => entries
             .iter_mut()
