@@ -448,6 +448,37 @@ impl Model {
         self.appsets.iter().map(|s| s.not_expandable.len()).sum()
     }
 
+    /// What became of the ApplicationSets, for `--stats`: how many were
+    /// expanded whole, in part, or only checked as written, and the
+    /// generators not evaluated by kind (`clusters ... 3, scmProvider 1`).
+    pub fn appset_summary(&self) -> String {
+        let full = self.appsets.iter().filter(|s| s.not_expandable.is_empty());
+        let partly = self
+            .appsets
+            .iter()
+            .filter(|s| !s.not_expandable.is_empty() && s.generated > 0);
+        let (full, partly) = (full.count(), partly.count());
+        let as_written = self.appsets.len() - full - partly;
+        let mut kinds: Vec<(&str, usize)> = Vec::new();
+        for n in self.appsets.iter().flat_map(|s| &s.not_expandable) {
+            match kinds.iter_mut().find(|(k, _)| *k == n.kind) {
+                Some((_, c)) => *c += 1,
+                None => kinds.push((n.kind, 1)),
+            }
+        }
+        kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let by_kind: Vec<String> = kinds.iter().map(|(k, c)| format!("{k} {c}")).collect();
+        let mut out = format!(
+            "{} ApplicationSets ({full} expanded, {partly} partly expanded, {as_written} checked as written), ApplicationSet generators skipped: {}",
+            self.appsets.len(),
+            self.skipped_generators()
+        );
+        if !by_kind.is_empty() {
+            out.push_str(&format!(" ({})", by_kind.join(", ")));
+        }
+        out
+    }
+
     /// Destination namespace of the Application deploying each unit (env resolution).
     pub fn application_namespaces(&self) -> HashMap<String, String> {
         let mut out = HashMap::new();

@@ -61,19 +61,23 @@ impl Gen<'_> {
         for entry in generator.entries() {
             let node = &entry.value;
             let produced = match entry.key.name.as_str() {
-                "selector" | "values" => continue,
                 "list" => Some(self.list(node)),
                 "clusters" => self.clusters(node),
                 "git" => self.git(node),
                 "matrix" if depth < MAX_DEPTH => self.matrix(node, depth),
                 "merge" if depth < MAX_DEPTH => self.merge(node, depth),
-                kind => {
+                kind if is_live_generator(kind) => {
                     self.not_expandable.push(NotExpandable {
-                        kind: kind_name(kind),
+                        kind: kind_name(kind).unwrap_or_default(),
                         span: entry.key.span,
                     });
                     None
                 }
+                // `selector`, or a key that is no generator: the CRD has no
+                // such field, so Argo CD never sees it (`GetRelevantGenerators`
+                // walks the struct's fields) and the other generators of the
+                // entry still produce. The `schema` rule reports the key.
+                _ => continue,
             };
             match produced {
                 Some(elements) => out.extend(elements),
@@ -631,13 +635,19 @@ fn compact(v: &J) -> String {
     }
 }
 
-fn kind_name(key: &str) -> &'static str {
-    match key {
+/// Generators whose parameters come from a live system, and matrix/merge
+/// nested deeper than the CRD allows.
+fn is_live_generator(key: &str) -> bool {
+    kind_name(key).is_some()
+}
+
+fn kind_name(key: &str) -> Option<&'static str> {
+    Some(match key {
         "scmProvider" => "scmProvider",
         "pullRequest" => "pullRequest",
         "clusterDecisionResource" => "clusterDecisionResource",
         "plugin" => "plugin",
         "matrix" | "merge" => "matrix/merge nested deeper than Argo CD allows",
-        _ => "unknown generator",
-    }
+        _ => return None,
+    })
 }
