@@ -104,6 +104,12 @@ fn appset_list_element_with_missing_directory() {
         1,
         "the clusters generator is skipped and counted"
     );
+    // `--stats` says what became of each ApplicationSet, and why a
+    // generator was not evaluated.
+    assert_eq!(
+        m.appset_summary(),
+        "2 ApplicationSets (1 expanded, 1 partly expanded, 0 checked as written), ApplicationSet generators skipped: 1 (clusters (no cluster Secret in the repository) 1)"
+    );
 }
 
 #[test]
@@ -222,6 +228,44 @@ fn sync_retry_explicitness_is_opt_in() {
         .message
         .contains("without an explicit `retry` block"));
     fix_round_trip_in(dir.path(), "argocd-sync-retry");
+}
+
+#[test]
+fn sync_retry_team_policy_for_manual_prod_apps() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = |name: &str, ns: &str, sync: &str| {
+        format!("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/other/charts\n    path: shop\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: {ns}\n  syncPolicy:\n{sync}")
+    };
+    let differs = "    retry:\n      limit: 2\n      backoff:\n        duration: 5s\n        maxDuration: 10m\n";
+    let teams = "    retry:\n      limit: 5\n      backoff:\n        duration: 5s\n        factor: 2\n        maxDuration: 3m\n";
+    let docs = [
+        app("manual-prod", "shop-prod", differs),
+        app("manual-prod-teams", "cart-prod", teams),
+        app("manual-dev", "shop-dev", differs),
+        app("auto-prod", "pay-prod", &format!("    automated: {{}}\n{differs}")),
+    ];
+    std::fs::write(dir.path().join("apps.yaml"), docs.join("---\n")).unwrap();
+    // Off by default: the explicit policies are all valid.
+    let repo = load(dir.path());
+    assert!(lint(&repo, "argocd-sync-retry").is_empty());
+    std::fs::write(
+        dir.path().join(".ftlint.yaml"),
+        "rules:\n  argocd-sync-retry:\n    options:\n      team_limit: 5\n      team_backoff_max_duration: 3m\n",
+    )
+    .unwrap();
+    let repo = load(dir.path());
+    let diags = lint(&repo, "argocd-sync-retry");
+    assert_eq!(diags.len(), 1, "{}", short(&repo, &diags));
+    let d = &diags[0];
+    assert!(d.message.starts_with("Application manual-prod "), "{}", d.message);
+    assert!(
+        d.message
+            .ends_with("differs from the team's: limit 2 (team: 5), backoff.maxDuration 600s (team: 180s)"),
+        "{}",
+        d.message
+    );
+    assert_eq!(repo.sources.text(d.span), "retry");
+    assert!(d.fix.is_none());
 }
 
 /// Fix in place, then the rule is quiet and a second round changes nothing.
