@@ -7,6 +7,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use super::baseline::{self, Baseline};
+use super::progress::Progress;
 use super::settings::{Mode, Settings};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::cli::CheckArgs;
@@ -35,12 +36,17 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
+    let progress = Progress::start(
+        settings.output.quiet,
+        "reading and rendering the repository",
+    );
     let Linted {
         repo,
         mut diags,
         rules_ms,
         cache,
-    } = load_and_lint(settings)?;
+    } = load_and_lint(settings, &progress)?;
+    progress.finish();
     // Never freed: the process ends after the report, and freeing the
     // repository's many small allocations took ~0.3 s at 1,000 services.
     let mut repo = std::mem::ManuallyDrop::new(repo);
@@ -82,8 +88,11 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
                     );
                 }
                 // Re-lint what remains.
+                let progress =
+                    Progress::start(settings.output.quiet, "re-checking after the fixes");
                 let fixed_repo = std::mem::ManuallyDrop::new(load(settings, None)?);
                 let remaining = lint(settings, &fixed_repo);
+                progress.finish();
                 if settings.output.show_fixes {
                     let gone: Vec<Diagnostic> = diags
                         .iter()
@@ -154,9 +163,10 @@ enum CacheUse {
 }
 
 /// Load and lint, or — when the cache holds this run's findings — replay them.
-fn load_and_lint(settings: &Settings) -> Result<Linted, String> {
+fn load_and_lint(settings: &Settings, progress: &Progress) -> Result<Linted, String> {
     let Some(cs) = &settings.cache else {
         let repo = load(settings, None)?;
+        progress.phase("running the rules");
         let t_rules = Instant::now();
         let diags = lint(settings, &repo);
         return Ok(Linted {
@@ -195,6 +205,7 @@ fn load_and_lint(settings: &Settings) -> Result<Linted, String> {
             return Err(e);
         }
     };
+    progress.phase("running the rules");
     let t_rules = Instant::now();
     let mut diags = engine::lint(&repo, &settings.selection, None).diagnostics;
     let rules_ms = t_rules.elapsed().as_millis();
@@ -298,6 +309,7 @@ fn plan_fixes(
     unsafe_fixes: bool,
 ) -> fix::Planned {
     let scope = in_scope(settings, repo);
+    let progress = Progress::start(settings.output.quiet, "checking the fixes");
     let planned = fix::plan_accepted(
         repo,
         diags,
@@ -305,6 +317,7 @@ fn plan_fixes(
         &settings.selection,
         scope.as_ref(),
     );
+    progress.finish();
     for line in fix::dropped_lines(repo, &planned) {
         eprintln!("{line}");
     }
