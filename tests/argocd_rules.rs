@@ -242,7 +242,11 @@ fn sync_retry_team_policy_for_manual_prod_apps() {
         app("manual-prod", "shop-prod", differs),
         app("manual-prod-teams", "cart-prod", teams),
         app("manual-dev", "shop-dev", differs),
-        app("auto-prod", "pay-prod", &format!("    automated: {{}}\n{differs}")),
+        app(
+            "auto-prod",
+            "pay-prod",
+            &format!("    automated: {{}}\n{differs}"),
+        ),
     ];
     std::fs::write(dir.path().join("apps.yaml"), docs.join("---\n")).unwrap();
     // Off by default: the explicit policies are all valid.
@@ -257,10 +261,15 @@ fn sync_retry_team_policy_for_manual_prod_apps() {
     let diags = lint(&repo, "argocd-sync-retry");
     assert_eq!(diags.len(), 1, "{}", short(&repo, &diags));
     let d = &diags[0];
-    assert!(d.message.starts_with("Application manual-prod "), "{}", d.message);
     assert!(
+        d.message.starts_with("Application manual-prod "),
+        "{}",
         d.message
-            .ends_with("differs from the team's: limit 2 (team: 5), backoff.maxDuration 600s (team: 180s)"),
+    );
+    assert!(
+        d.message.ends_with(
+            "differs from the team's: limit 2 (team: 5), backoff.maxDuration 600s (team: 180s)"
+        ),
         "{}",
         d.message
     );

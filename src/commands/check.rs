@@ -496,6 +496,11 @@ fn argocd_stats(repo: &Repo) -> String {
     let m = repo.argocd();
     format!(
         "argocd: {} applications ({} from ApplicationSets), {} projects, {}, this repo: {} ({})",
-        m.apps.len(), m.generated_apps(), m.projects.len(), m.appset_summary(), m.this_repo.join(", "), m.this_repo_from
+        m.apps.len(),
+        m.generated_apps(),
+        m.projects.len(),
+        m.appset_summary(),
+        m.this_repo.join(", "),
+        m.this_repo_from
     )
 }

@@ -365,16 +365,16 @@ fn template_patch_is_a_strategic_merge_that_keeps_the_project() {
         prod.str_at(&["spec", "source", "helm", "releaseName"]),
         Some("web")
     );
-    assert_eq!(
-        prod.str_at(&["spec", "source", "path"]),
-        Some("apps/web")
-    );
+    assert_eq!(prod.str_at(&["spec", "source", "path"]), Some("apps/web"));
     assert!(prod.path(&["spec", "syncPolicy", "automated"]).is_some());
     assert!(dev.path(&["spec", "syncPolicy"]).is_none());
     // ...and finalizers (patchStrategy merge in ObjectMeta) are a union.
     assert_eq!(
         strings(prod.path(&["metadata", "finalizers"])),
-        ["resources-finalizer.argocd.argoproj.io", "example.com/cleanup"]
+        [
+            "resources-finalizer.argocd.argoproj.io",
+            "example.com/cleanup"
+        ]
     );
 }
 
@@ -386,7 +386,10 @@ fn template_patch_null_and_directives() {
     let apps = rendered(yaml);
     let app = &apps[0];
     assert!(app.path(&["spec", "source"]).is_none());
-    assert_eq!(app.str_at(&["spec", "destination", "namespace"]), Some("web"));
+    assert_eq!(
+        app.str_at(&["spec", "destination", "namespace"]),
+        Some("web")
+    );
     let labels: Vec<&str> = app
         .path(&["metadata", "labels"])
         .unwrap()

@@ -104,7 +104,9 @@ impl Policy {
         Some(Policy {
             limit: o.team_limit?,
             duration: secs(&o.team_backoff_duration, DEFAULT_DURATION)?,
-            factor: o.team_backoff_factor.map_or(DEFAULT_FACTOR, |f| f.max(0) as u64),
+            factor: o
+                .team_backoff_factor
+                .map_or(DEFAULT_FACTOR, |f| f.max(0) as u64),
             max: secs(&o.team_backoff_max_duration, DEFAULT_MAX)?,
         })
     }
@@ -118,9 +120,21 @@ impl Policy {
             }
         };
         field("limit", self.limit.to_string(), team.limit.to_string());
-        field("backoff.duration", format!("{}s", self.duration), format!("{}s", team.duration));
-        field("backoff.factor", self.factor.to_string(), team.factor.to_string());
-        field("backoff.maxDuration", format!("{}s", self.max), format!("{}s", team.max));
+        field(
+            "backoff.duration",
+            format!("{}s", self.duration),
+            format!("{}s", team.duration),
+        );
+        field(
+            "backoff.factor",
+            self.factor.to_string(),
+            team.factor.to_string(),
+        );
+        field(
+            "backoff.maxDuration",
+            format!("{}s", self.max),
+            format!("{}s", team.max),
+        );
         out
     }
 }
@@ -390,9 +404,7 @@ fn fix_for(cx: &RepoCx, app: &App, p: &Problem) -> Option<Fix> {
             "write out Argo CD's default retry policy (5 attempts, 5s × 2 up to 3m)",
             edit::merge(vec![edit::insert_key(text, policy, RETRY)?]),
         ),
-        Problem::Unbounded(_) | Problem::PastWindow { .. } | Problem::NotTeams(..) => {
-            return None
-        }
+        Problem::Unbounded(_) | Problem::PastWindow { .. } | Problem::NotTeams(..) => return None,
     };
     Some(Fix {
         message: message.into(),
