@@ -1,31 +1,19 @@
 //! `templatePatch` as the ApplicationSet controller applies it
-//! (`applicationset/controllers/template/patch.go`): rendered with the
-//! element's parameters in the set's syntax (`Render.Replace`, whichever
-//! syntax: the controller does not require `goTemplate`), read as YAML, and
-//! applied with `strategicpatch.StrategicMergePatch` against the
+//! (`applicationset/controllers/template/patch.go`): the patch, rendered
+//! per element by `render_template`, is read as YAML and applied with `strategicpatch.StrategicMergePatch` against the
 //! Application type. That type declares no merge keys, so maps merge, a
 //! `null` deletes the key (a bare `spec:` clears the spec), every list is
 //! replaced except `metadata.finalizers` (`patchStrategy:"merge"` in
 //! `ObjectMeta`), and `$patch: replace`/`delete` are honoured. The patch
 //! cannot change `spec.project`: the controller puts the template's back.
 
-use serde_json::Value as J;
+use crate::yaml::{Node, Span, Value};
 
-use super::render::render;
-use super::Syntax;
-use crate::yaml::{Node, Value};
-
-/// Patch the rendered Application. A patch that does not render or parse
+/// Patch the rendered Application with the rendered patch text (`span`:
+/// where `templatePatch` is written). A patch that does not parse as a map
 /// leaves it as it was: Argo CD reports the error on the ApplicationSet.
-pub fn apply(app: &mut Node, patch: &Node, params: &J, syntax: Syntax) {
-    let Some(src) = patch.as_str() else {
-        return;
-    };
-    let rendered = render(src, params, syntax);
-    if rendered.fatal || rendered.text.contains("{{") {
-        return;
-    }
-    let parsed = crate::yaml::parse(&rendered.text, patch.span.file);
+pub fn apply(app: &mut Node, rendered: &str, span: Span) {
+    let parsed = crate::yaml::parse(rendered, span.file);
     let Some(doc) = parsed.documents.first() else {
         return;
     };
@@ -34,10 +22,10 @@ pub fn apply(app: &mut Node, patch: &Node, params: &J, syntax: Syntax) {
         return;
     }
     // The patch's text is not in any file: its values point at `templatePatch`.
-    let patch_node = Node::from_json(&value, patch.span);
+    let patch_node = Node::from_json(&value, span);
     let project = app.path(&["spec", "project"]).cloned();
     merge(app, &patch_node, &[]);
-    restore_project(app, project, patch.span);
+    restore_project(app, project, span);
 }
 
 /// Strategic merge of `patch` into `dest` at `path` (keys from the root).
@@ -110,7 +98,7 @@ fn strip_directives(node: &mut Node) {
 }
 
 /// `finalApp.Spec.Project = app.Spec.Project`.
-fn restore_project(app: &mut Node, project: Option<Node>, span: crate::yaml::Span) {
+fn restore_project(app: &mut Node, project: Option<Node>, span: Span) {
     let spec = match app.get_mut("spec") {
         Some(spec) if spec.as_map().is_some() => spec,
         _ => {

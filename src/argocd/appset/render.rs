@@ -127,8 +127,16 @@ pub fn render_template(
     if fatal {
         return None;
     }
+    // `templatePatch` is rendered like the template, in the set's syntax
+    // (the controller does not require `goTemplate`); a patch that fails to
+    // render, or keeps a tag, is not applied.
     if let Some(patch) = patch {
-        super::patch::apply(&mut node, patch, &element.params, syntax);
+        if let Some(src) = patch.as_str() {
+            let rendered = render(src, &element.params, syntax);
+            if !rendered.fatal && !rendered.text.contains("{{") {
+                super::patch::apply(&mut node, &rendered.text, patch.span);
+            }
+        }
     }
     Some(node)
 }
