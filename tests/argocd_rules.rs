@@ -277,6 +277,48 @@ fn sync_retry_team_policy_for_manual_prod_apps() {
     assert!(d.fix.is_none());
 }
 
+#[test]
+fn git_file_globbing_follows_argocd_cmd_params_cm() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for env in ["dev", "prod"] {
+        std::fs::create_dir_all(root.join(format!("clusters/eu/{env}"))).unwrap();
+        std::fs::write(
+            root.join(format!("clusters/eu/{env}/config.json")),
+            format!("{{\"env\": \"{env}\"}}"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        root.join("appset.yaml"),
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: web\nspec:\n  generators:\n  - git:\n      repoURL: https://github.com/example/gitops\n      revision: HEAD\n      files:\n      - path: clusters/*/config.json\n  template:\n    metadata:\n      name: 'web-{{env}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/example/gitops\n        path: clusters\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: web\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".ftlint.yaml"),
+        "gitops:\n  repoURLs: [\"https://github.com/example/gitops\"]\n",
+    )
+    .unwrap();
+    // Argo CD's default: a git pathspec, `*` crosses directories.
+    assert_eq!(load(root).argocd().generated_apps(), 2);
+    std::fs::write(
+        root.join("params.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cmd-params-cm\ndata:\n  applicationsetcontroller.enable.new.git.file.globbing: \"true\"\n",
+    )
+    .unwrap();
+    // The new globbing: `*` stays within one directory, nothing matches.
+    let repo = load(root);
+    assert_eq!(repo.argocd().generated_apps(), 0);
+    let diags = lint(&repo, "argocd-path-missing");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.message.contains("clusters/*/config.json")),
+        "{}",
+        short(&repo, &diags)
+    );
+}
+
 /// Fix in place, then the rule is quiet and a second round changes nothing.
 fn fix_round_trip_in(root: &Path, id: &str) {
     let repo = load(root);

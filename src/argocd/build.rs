@@ -65,7 +65,12 @@ pub struct Model {
     deployers: HashMap<String, Vec<usize>>,
 }
 
-const ARGOCD_CONFIG_MAPS: [&str; 3] = ["argocd-notifications-cm", "argocd-rbac-cm", "argocd-cm"];
+const ARGOCD_CONFIG_MAPS: [&str; 4] = [
+    "argocd-notifications-cm",
+    "argocd-rbac-cm",
+    "argocd-cm",
+    "argocd-cmd-params-cm",
+];
 
 fn is_argocd_config_map(o: &Object) -> bool {
     o.kind == "ConfigMap" && ARGOCD_CONFIG_MAPS.contains(&o.name.as_str())
@@ -139,6 +144,7 @@ struct RepoTree<'a> {
     this_repo: &'a [String],
     dirs: std::cell::OnceCell<Vec<String>>,
     clusters: &'a [Cluster],
+    new_git_file_globbing: bool,
 }
 
 impl Tree for RepoTree<'_> {
@@ -170,6 +176,26 @@ impl Tree for RepoTree<'_> {
     fn clusters(&self) -> &[Cluster] {
         self.clusters
     }
+
+    fn new_git_file_globbing(&self) -> bool {
+        self.new_git_file_globbing
+    }
+}
+
+/// `applicationsetcontroller.enable.new.git.file.globbing: "true"` in an
+/// `argocd-cmd-params-cm` of the repository (Generators-Git-File-Globbing.md).
+fn new_git_file_globbing(config_maps: &[Object]) -> bool {
+    config_maps
+        .iter()
+        .filter(|o| o.name == "argocd-cmd-params-cm")
+        .filter_map(|o| {
+            o.root.path(&[
+                "data",
+                "applicationsetcontroller.enable.new.git.file.globbing",
+            ])
+        })
+        .filter_map(Node::scalar_text)
+        .any(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 fn cluster_of(o: &Object) -> Cluster {
@@ -254,6 +280,7 @@ impl Model {
             this_repo: &this_repo,
             dirs: Default::default(),
             clusters: &clusters,
+            new_git_file_globbing: new_git_file_globbing(&model.config_maps),
         };
         for (o, units) in appsets {
             model.expand_appset(o, units, &tree);

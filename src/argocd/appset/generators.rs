@@ -17,6 +17,10 @@ pub trait Tree {
     fn files(&self) -> Vec<(&str, Option<J>)>;
     /// Cluster Secrets (`argocd.argoproj.io/secret-type: cluster`) of the repository.
     fn clusters(&self) -> &[Cluster];
+    /// The controller runs with the new (doublestar) git file globbing.
+    fn new_git_file_globbing(&self) -> bool {
+        false
+    }
 }
 
 /// A cluster Secret, as `getClusterParameters` reads it.
@@ -305,9 +309,10 @@ impl Gen<'_> {
             };
             let pattern = node.scalar_text().unwrap_or_default();
             let exclude = item.get("exclude").and_then(Node::as_bool) == Some(true);
+            let new_globbing = self.tree.new_git_file_globbing();
             let matching = files
                 .iter()
-                .filter(|(p, _)| glob::matches(&pattern, p, &['/']));
+                .filter(|(p, _)| git_file_match(&pattern, p, new_globbing));
             if exclude {
                 let gone: Vec<&str> = matching.map(|(p, _)| *p).collect();
                 selected.retain(|(p, _, _)| !gone.contains(p));
@@ -526,6 +531,19 @@ fn path_params(dir: &str, file: Option<&str>, prefix: &str, go: bool) -> J {
         }
     }
     J::Object(m)
+}
+
+/// Which files a git `files` pattern selects. By default the repo server
+/// hands the pattern to `git ls-files` as a pathspec, where `*` and `?` cross
+/// `/` (`some-path/*.yaml` matches files at any depth, as
+/// Generators-Git-File-Globbing.md warns); with the new globbing enabled it
+/// uses doublestar: `*` stays within a segment, `**` crosses them.
+fn git_file_match(pattern: &str, path: &str, new_globbing: bool) -> bool {
+    if new_globbing {
+        glob::matches(pattern, path, &['/'])
+    } else {
+        glob::matches(pattern, path, &[])
+    }
 }
 
 /// Go's `path.Match`: `*` and `?` never cross `/`, `[...]` classes; no `**`

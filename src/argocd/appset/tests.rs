@@ -11,6 +11,7 @@ struct FakeTree {
     dirs: Vec<String>,
     files: Vec<(String, J)>,
     clusters: Vec<Cluster>,
+    new_globbing: bool,
 }
 
 impl Tree for FakeTree {
@@ -28,6 +29,9 @@ impl Tree for FakeTree {
     }
     fn clusters(&self) -> &[Cluster] {
         &self.clusters
+    }
+    fn new_git_file_globbing(&self) -> bool {
+        self.new_globbing
     }
 }
 
@@ -57,6 +61,7 @@ fn tree() -> FakeTree {
             ),
         ],
         clusters: Vec::new(),
+        new_globbing: false,
     }
 }
 
@@ -433,4 +438,25 @@ fn keys_that_are_no_generator_are_dropped() {
     assert_eq!(names(&out), vec!["web-prod"]);
     assert!(x.not_expandable.is_empty());
     assert!(x.groups.iter().all(|g| !g.unknown));
+}
+
+#[test]
+fn git_file_globbing_default_and_new() {
+    // Generators-Git-File-Globbing.md: by default `*` crosses directories
+    // (a git pathspec); with the new globbing it stays within one.
+    let yaml = "spec:\n  generators:\n  - git:\n      repoURL: https://github.com/example/gitops\n      files:\n      - path: cluster-config/*/config.json\n  template:\n    metadata:\n      name: '{{cluster.name}}'\n";
+    let (out, x) = apps(yaml, &tree());
+    assert_eq!(names(&out), vec!["engineering-dev", "engineering-prod"]);
+    assert!(x.issues.is_empty());
+    let mut t = tree();
+    t.new_globbing = true;
+    let (out, x) = apps(yaml, &t);
+    assert!(out.is_empty());
+    assert!(matches!(
+        &x.issues[..],
+        [Issue::NothingMatched { files: true, .. }]
+    ));
+    let doublestar = yaml.replace("cluster-config/*/", "cluster-config/**/");
+    let (out, _) = apps(&doublestar, &t);
+    assert_eq!(names(&out), vec!["engineering-dev", "engineering-prod"]);
 }
