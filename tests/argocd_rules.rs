@@ -211,6 +211,33 @@ fn hpa_drift_fix_edits_the_applicationset_template() {
 }
 
 #[test]
+fn hpa_drift_cli_fix_on_an_applicationset_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("hpa-replicas-drift", "bad"), dir.path());
+    let shop = dir.path().join("argocd/shop.yaml");
+    let before = std::fs::read_to_string(&shop).unwrap();
+    let run = |fix: bool| {
+        let mut cmd = assert_cmd::Command::cargo_bin("ftlint").unwrap();
+        cmd.current_dir(dir.path())
+            .args(["check", "--no-cache", "--select", "hpa-replicas-drift"]);
+        if fix {
+            cmd.arg("--fix");
+        }
+        cmd.assert()
+    };
+    run(true);
+    let fixed = std::fs::read_to_string(&shop).unwrap();
+    assert_ne!(before, fixed, "the ApplicationSet template is edited");
+    assert!(fixed.contains("ignoreDifferences:"), "{fixed}");
+    // A second `--fix` changes nothing, and the ApplicationSet is clean.
+    run(true);
+    assert_eq!(fixed, std::fs::read_to_string(&shop).unwrap());
+    let out = run(false).get_output().stdout.clone();
+    let text = String::from_utf8_lossy(&out);
+    assert!(!text.contains("ApplicationSet shop"), "{text}");
+}
+
+#[test]
 fn sync_retry_explicitness_is_opt_in() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixture("argocd-sync-retry", "good"), dir.path());
