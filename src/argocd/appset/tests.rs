@@ -495,3 +495,22 @@ fn matrix_git_directories_by_clusters_and_the_nesting_limit() {
         vec!["matrix/merge nested deeper than Argo CD allows"]
     );
 }
+
+#[test]
+fn clusters_flat_list_is_one_parameter_set() {
+    // Generators-Cluster.md's `flatList: true`: one Application for all
+    // clusters, with `.clusters` a list.
+    let mut t = tree();
+    t.clusters = vec![
+        cluster("prod-eu", "https://prod-eu", "prod"),
+        cluster("staging", "https://staging", "staging"),
+    ];
+    let yaml = "spec:\n  goTemplate: true\n  generators:\n  - clusters:\n      flatList: true\n      selector:\n        matchLabels:\n          environment: prod\n  template:\n    metadata:\n      name: 'all-clusters'\n    spec:\n      project: default\n      source:\n        path: '{{range .clusters}}{{.name}} {{end}}'\n";
+    let (out, x) = apps(yaml, &t);
+    assert_eq!(names(&out), vec!["all-clusters"]);
+    assert_eq!(out[0].2, "prod-eu ");
+    assert!(x.issues.is_empty());
+    let fast = "spec:\n  generators:\n  - clusters:\n      flatList: true\n  template:\n    metadata:\n      name: '{{clusters.0.name}}-{{clusters.2.name}}'\n";
+    let (out, _) = apps(fast, &t);
+    assert_eq!(names(&out), vec!["prod-eu-in-cluster"]);
+}
