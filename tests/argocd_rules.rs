@@ -104,6 +104,12 @@ fn appset_list_element_with_missing_directory() {
         1,
         "the clusters generator is skipped and counted"
     );
+    // `--stats` says what became of each ApplicationSet, and why a
+    // generator was not evaluated.
+    assert_eq!(
+        m.appset_summary(),
+        "2 ApplicationSets (1 expanded, 1 partly expanded, 0 checked as written), ApplicationSet generators skipped: 1 (clusters (no cluster Secret in the repository) 1)"
+    );
 }
 
 #[test]
@@ -222,6 +228,95 @@ fn sync_retry_explicitness_is_opt_in() {
         .message
         .contains("without an explicit `retry` block"));
     fix_round_trip_in(dir.path(), "argocd-sync-retry");
+}
+
+#[test]
+fn sync_retry_team_policy_for_manual_prod_apps() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = |name: &str, ns: &str, sync: &str| {
+        format!("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/other/charts\n    path: shop\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: {ns}\n  syncPolicy:\n{sync}")
+    };
+    let differs = "    retry:\n      limit: 2\n      backoff:\n        duration: 5s\n        maxDuration: 10m\n";
+    let teams = "    retry:\n      limit: 5\n      backoff:\n        duration: 5s\n        factor: 2\n        maxDuration: 3m\n";
+    let docs = [
+        app("manual-prod", "shop-prod", differs),
+        app("manual-prod-teams", "cart-prod", teams),
+        app("manual-dev", "shop-dev", differs),
+        app(
+            "auto-prod",
+            "pay-prod",
+            &format!("    automated: {{}}\n{differs}"),
+        ),
+    ];
+    std::fs::write(dir.path().join("apps.yaml"), docs.join("---\n")).unwrap();
+    // Off by default: the explicit policies are all valid.
+    let repo = load(dir.path());
+    assert!(lint(&repo, "argocd-sync-retry").is_empty());
+    std::fs::write(
+        dir.path().join(".ftlint.yaml"),
+        "rules:\n  argocd-sync-retry:\n    options:\n      team_limit: 5\n      team_backoff_max_duration: 3m\n",
+    )
+    .unwrap();
+    let repo = load(dir.path());
+    let diags = lint(&repo, "argocd-sync-retry");
+    assert_eq!(diags.len(), 1, "{}", short(&repo, &diags));
+    let d = &diags[0];
+    assert!(
+        d.message.starts_with("Application manual-prod "),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.message.ends_with(
+            "differs from the team's: limit 2 (team: 5), backoff.maxDuration 600s (team: 180s)"
+        ),
+        "{}",
+        d.message
+    );
+    assert_eq!(repo.sources.text(d.span), "retry");
+    assert!(d.fix.is_none());
+}
+
+#[test]
+fn git_file_globbing_follows_argocd_cmd_params_cm() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for env in ["dev", "prod"] {
+        std::fs::create_dir_all(root.join(format!("clusters/eu/{env}"))).unwrap();
+        std::fs::write(
+            root.join(format!("clusters/eu/{env}/config.json")),
+            format!("{{\"env\": \"{env}\"}}"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        root.join("appset.yaml"),
+        "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: web\nspec:\n  generators:\n  - git:\n      repoURL: https://github.com/example/gitops\n      revision: HEAD\n      files:\n      - path: clusters/*/config.json\n  template:\n    metadata:\n      name: 'web-{{env}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/example/gitops\n        path: clusters\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: web\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".ftlint.yaml"),
+        "gitops:\n  repoURLs: [\"https://github.com/example/gitops\"]\n",
+    )
+    .unwrap();
+    // Argo CD's default: a git pathspec, `*` crosses directories.
+    assert_eq!(load(root).argocd().generated_apps(), 2);
+    std::fs::write(
+        root.join("params.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cmd-params-cm\ndata:\n  applicationsetcontroller.enable.new.git.file.globbing: \"true\"\n",
+    )
+    .unwrap();
+    // The new globbing: `*` stays within one directory, nothing matches.
+    let repo = load(root);
+    assert_eq!(repo.argocd().generated_apps(), 0);
+    let diags = lint(&repo, "argocd-path-missing");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.message.contains("clusters/*/config.json")),
+        "{}",
+        short(&repo, &diags)
+    );
 }
 
 /// Fix in place, then the rule is quiet and a second round changes nothing.

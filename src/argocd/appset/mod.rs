@@ -15,6 +15,7 @@
 
 mod generators;
 pub mod gotemplate;
+mod patch;
 mod render;
 mod sprig;
 mod template_error;

@@ -127,8 +127,16 @@ pub fn render_template(
     if fatal {
         return None;
     }
-    if let Some(patch) = patch.filter(|_| syntax.go) {
-        apply_patch(&mut node, patch, &element.params, syntax);
+    // `templatePatch` is rendered like the template, in the set's syntax
+    // (the controller does not require `goTemplate`); a patch that fails to
+    // render, or keeps a tag, is not applied.
+    if let Some(patch) = patch {
+        if let Some(src) = patch.as_str() {
+            let rendered = render(src, &element.params, syntax);
+            if !rendered.fatal && !rendered.text.contains("{{") {
+                super::patch::apply(&mut node, &rendered.text, patch.span);
+            }
+        }
     }
     Some(node)
 }
@@ -185,42 +193,5 @@ fn fill_empty(dest: &mut Node, src: &Node) {
             Some(existing) => fill_empty(&mut existing.value, &e.value),
             None => d.push(e.clone()),
         }
-    }
-}
-
-/// `templatePatch`: a Go template rendered per element, read as YAML and
-/// merged into the rendered Application (maps merged, other values replaced).
-fn apply_patch(app: &mut Node, patch: &Node, params: &J, syntax: Syntax) {
-    let Some(src) = patch.as_str() else {
-        return;
-    };
-    let rendered = render(src, params, syntax);
-    if rendered.fatal || rendered.text.contains("{{") {
-        return;
-    }
-    let parsed = crate::yaml::parse(&rendered.text, patch.span.file);
-    let Some(doc) = parsed.documents.first() else {
-        return;
-    };
-    let value = doc.root.to_json();
-    if !value.is_object() {
-        return;
-    }
-    // The patch's text is not in any file: its values point at `templatePatch`.
-    let patch_node = Node::from_json(&value, patch.span);
-    merge_patch(app, &patch_node);
-}
-
-fn merge_patch(dest: &mut Node, patch: &Node) {
-    match (&mut dest.value, &patch.value) {
-        (Value::Map(d), Value::Map(p)) => {
-            for e in p {
-                match d.iter_mut().find(|x| x.key.name == e.key.name) {
-                    Some(existing) => merge_patch(&mut existing.value, &e.value),
-                    None => d.push(e.clone()),
-                }
-            }
-        }
-        _ => *dest = patch.clone(),
     }
 }
