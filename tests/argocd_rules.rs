@@ -211,6 +211,33 @@ fn hpa_drift_fix_edits_the_applicationset_template() {
 }
 
 #[test]
+fn hpa_drift_cli_fix_on_an_applicationset_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("hpa-replicas-drift", "bad"), dir.path());
+    let shop = dir.path().join("argocd/shop.yaml");
+    let before = std::fs::read_to_string(&shop).unwrap();
+    let run = |fix: bool| {
+        let mut cmd = assert_cmd::Command::cargo_bin("ftlint").unwrap();
+        cmd.current_dir(dir.path())
+            .args(["check", "--no-cache", "--select", "hpa-replicas-drift"]);
+        if fix {
+            cmd.arg("--fix");
+        }
+        cmd.assert()
+    };
+    run(true);
+    let fixed = std::fs::read_to_string(&shop).unwrap();
+    assert_ne!(before, fixed, "the ApplicationSet template is edited");
+    assert!(fixed.contains("ignoreDifferences:"), "{fixed}");
+    // A second `--fix` changes nothing, and the ApplicationSet is clean.
+    run(true);
+    assert_eq!(fixed, std::fs::read_to_string(&shop).unwrap());
+    let out = run(false).get_output().stdout.clone();
+    let text = String::from_utf8_lossy(&out);
+    assert!(!text.contains("ApplicationSet shop"), "{text}");
+}
+
+#[test]
 fn sync_retry_explicitness_is_opt_in() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixture("argocd-sync-retry", "good"), dir.path());
@@ -317,6 +344,88 @@ fn git_file_globbing_follows_argocd_cmd_params_cm() {
         "{}",
         short(&repo, &diags)
     );
+}
+
+/// Write `files` (path, text) under `root`.
+fn write_all(root: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+const APP: &str = "apiVersion: argoproj.io/v1alpha1\nkind: Application\n";
+
+#[test]
+fn argo_cd_semantics_the_rules_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let dest = "  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n";
+    let src = |path: &str| {
+        format!("  source:\n    repoURL: https://github.com/example/gitops\n    path: {path}\n")
+    };
+    write_all(
+        root,
+        &[
+            (".ftlint.yaml", "gitops:\n  repoURLs: [\"https://github.com/example/gitops\"]\n"),
+            // The bootstrap root Application no kustomization includes.
+            ("bootstrap/root.yaml", &format!("{APP}metadata:\n  name: root\nspec:\n  project: default\n{}{dest}", src("apps"))),
+            // No `spec.project`: the CRD rejects it; it is not `default`.
+            ("apps/no-project.yaml", &format!("{APP}metadata:\n  name: no-project\nspec:\n{}{dest}", src("plain"))),
+            // No name: the finding still reads well.
+            ("apps/unnamed.yaml", &format!("{APP}metadata:\n  namespace: argocd\nspec:\n  project: default\n{}{dest}", src("plain"))),
+            // A plain directory whose objects all live in `other`.
+            ("plain/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: other\n"),
+            // argocd-notifications-cm written as a patch of a remote base.
+            ("argocd/kustomization.yaml", "resources:\n  - https://github.com/argoproj/argo-cd/manifests/cluster-install?ref=v2.13.0\npatches:\n  - path: notifications.yaml\n  - path: rbac.yaml\n"),
+            ("argocd/notifications.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-notifications-cm\ndata:\n  template.app-deployed: |\n    message: deployed\n  trigger.on-deployed: |\n    - when: app.status.operationState.phase in ['Succeeded']\n      send: [app-deploy]\n"),
+            // `write-repositories` is an Argo CD resource.
+            ("argocd/rbac.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-rbac-cm\ndata:\n  policy.csv: |\n    p, role:ci, write-repositories, create, *, allow\n    g, ci-bot, role:ci\n"),
+        ],
+    );
+    let repo = load(root);
+    let default_project = lint(&repo, "argocd-default-project");
+    let messages: Vec<&str> = default_project.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("Application root ")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages.iter().any(|m| m.contains("no-project")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages.iter().any(|m| m.contains("Application  ")),
+        "{messages:?}"
+    );
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    let schema = lint(&repo, "schema");
+    assert!(
+        schema
+            .iter()
+            .any(|d| repo.sources.path(d.span.file) == "apps/no-project.yaml"
+                && d.message.contains("project")),
+        "{}",
+        short(&repo, &schema)
+    );
+    let mismatch = lint(&repo, "argocd-namespace-mismatch");
+    assert!(
+        mismatch
+            .iter()
+            .any(|d| d.message.contains("no-project") && d.message.contains("`other`")),
+        "{}",
+        short(&repo, &mismatch)
+    );
+    let notifications = lint(&repo, "argocd-notifications-ref");
+    assert!(
+        notifications
+            .iter()
+            .any(|d| d.message.contains("sends template `app-deploy`")),
+        "{}",
+        short(&repo, &notifications)
+    );
+    assert!(lint(&repo, "argocd-rbac-policy").is_empty());
 }
 
 /// Fix in place, then the rule is quiet and a second round changes nothing.

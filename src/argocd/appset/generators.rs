@@ -212,7 +212,32 @@ impl Gen<'_> {
                 params,
             });
         }
+        if node.get("flatList").and_then(Node::as_bool) == Some(true) {
+            return Some(vec![self.flat_list(node, out)]);
+        }
         Some(out)
+    }
+
+    /// `flatList: true` (`paramHolder.consolidate`): one parameter set
+    /// `{clusters: [...]}` instead of one per cluster; flattened to
+    /// `clusters.0.name`, ... for the default syntax.
+    fn flat_list(&self, node: &Node, clusters: Vec<Element>) -> Element {
+        let mut params = Map::new();
+        let list: Vec<J> = clusters.into_iter().map(|e| e.params).collect();
+        if self.syntax.go {
+            params.insert("clusters".into(), J::Array(list));
+        } else {
+            let mut nested = Map::new();
+            nested.insert("clusters".into(), J::Array(list));
+            for (k, v) in flatten(&J::Object(nested)) {
+                params.insert(k, J::String(text(&v)));
+            }
+        }
+        Element {
+            span: node.span,
+            label: "clusters (flat list)".into(),
+            params: J::Object(params),
+        }
     }
 
     /// `values:` rendered with the element's parameters (`appendTemplatedValues`).

@@ -460,3 +460,57 @@ fn git_file_globbing_default_and_new() {
     let (out, _) = apps(&doublestar, &t);
     assert_eq!(names(&out), vec!["engineering-dev", "engineering-prod"]);
 }
+
+#[test]
+fn matrix_git_directories_by_clusters_and_the_nesting_limit() {
+    // The shape of Generators-Matrix.md's "Git Directory generator + Cluster
+    // generator" example: every directory on every selected cluster.
+    let mut t = tree();
+    t.clusters = vec![
+        cluster("staging", "https://1.2.3.4", "staging"),
+        cluster("production", "https://2.4.6.8", "production"),
+    ];
+    let yaml = "spec:\n  goTemplate: true\n  goTemplateOptions: [\"missingkey=error\"]\n  generators:\n  - matrix:\n      generators:\n      - git:\n          repoURL: https://github.com/example/gitops.git\n          revision: HEAD\n          directories:\n          - path: apps/*\n      - clusters:\n          selector:\n            matchLabels:\n              argocd.argoproj.io/secret-type: cluster\n  template:\n    metadata:\n      name: '{{.path.basename}}-{{.name}}'\n    spec:\n      project: '{{index .metadata.labels \"environment\"}}'\n      source:\n        path: '{{.path.path}}'\n      destination:\n        namespace: '{{.path.basename}}'\n";
+    let (out, x) = apps(yaml, &t);
+    assert_eq!(
+        names(&out),
+        vec![
+            "api-staging",
+            "api-production",
+            "legacy-staging",
+            "legacy-production",
+            "web-staging",
+            "web-production"
+        ]
+    );
+    assert_eq!(out[1].1, "production");
+    assert_eq!(out[1].2, "apps/api");
+    assert!(x.issues.is_empty() && x.not_expandable.is_empty());
+    // Combination generators nest once (the doc's "third level is invalid").
+    let nested = "spec:\n  generators:\n  - matrix:\n      generators:\n      - matrix:\n          generators:\n          - matrix:\n              generators:\n              - list: {elements: [{a: b}]}\n              - list: {elements: [{c: d}]}\n          - list: {elements: [{e: f}]}\n      - list: {elements: [{g: h}]}\n  template:\n    metadata:\n      name: '{{a}}'\n";
+    let (out, x) = apps(nested, &tree());
+    assert!(out.is_empty());
+    assert_eq!(
+        x.not_expandable.iter().map(|n| n.kind).collect::<Vec<_>>(),
+        vec!["matrix/merge nested deeper than Argo CD allows"]
+    );
+}
+
+#[test]
+fn clusters_flat_list_is_one_parameter_set() {
+    // Generators-Cluster.md's `flatList: true`: one Application for all
+    // clusters, with `.clusters` a list.
+    let mut t = tree();
+    t.clusters = vec![
+        cluster("prod-eu", "https://prod-eu", "prod"),
+        cluster("staging", "https://staging", "staging"),
+    ];
+    let yaml = "spec:\n  goTemplate: true\n  generators:\n  - clusters:\n      flatList: true\n      selector:\n        matchLabels:\n          environment: prod\n  template:\n    metadata:\n      name: 'all-clusters'\n    spec:\n      project: default\n      source:\n        path: '{{range .clusters}}{{.name}} {{end}}'\n";
+    let (out, x) = apps(yaml, &t);
+    assert_eq!(names(&out), vec!["all-clusters"]);
+    assert_eq!(out[0].2, "prod-eu ");
+    assert!(x.issues.is_empty());
+    let fast = "spec:\n  generators:\n  - clusters:\n      flatList: true\n  template:\n    metadata:\n      name: '{{clusters.0.name}}-{{clusters.2.name}}'\n";
+    let (out, _) = apps(fast, &t);
+    assert_eq!(names(&out), vec!["prod-eu-in-cluster"]);
+}
