@@ -238,9 +238,18 @@ fn build_globs(flag: &str, patterns: &[String]) -> Result<Option<globset::GlobSe
             known.contains(&p.as_str())
         };
         if !matches_a_rule {
-            let hint = suggest::did_you_mean(p.trim_matches(['*', '?']), known.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+            // A glob is most likely a rule family (`argcd-*`): suggest one.
+            let families: Vec<String> = known
+                .iter()
+                .filter_map(|id| id.split_once('-').map(|(family, _)| format!("{family}-*")))
+                .collect();
+            let hint = if is_glob {
+                suggest::did_you_mean(p, families.iter().map(String::as_str))
+            } else {
+                suggest::did_you_mean(p, known.iter().copied())
+            }
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
             let what = if is_glob {
                 "matches no rule"
             } else {
