@@ -88,7 +88,11 @@ fn select_and_ignore_entries_matching_no_rule_are_rejected() {
     for (flag, value, expected) in [
         ("--select", "duplicate-kee", "did you mean `duplicate-key`"),
         ("--ignore", "no-latest-tags", "did you mean `no-latest-tag`"),
-        ("--select", "argcd-*", "matches no rule"),
+        (
+            "--select",
+            "argcd-*",
+            "matches no rule (did you mean `argocd-*`?)",
+        ),
         ("--ignore", "duplicate-key,schemaa", "did you mean `schema`"),
     ] {
         ftlint(dir.path())

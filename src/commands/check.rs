@@ -154,8 +154,12 @@ struct Linted {
 /// How the run used the cache, for `--stats`.
 enum CacheUse {
     Off,
-    /// The stored findings were the run's; the `argocd:` stats line stored.
-    Hit(String),
+    /// The stored findings were the run's; the `argocd:` stats line stored,
+    /// and whether directory stamps made the walk unnecessary.
+    Hit {
+        argocd: String,
+        walk_skipped: bool,
+    },
     Miss {
         why: &'static str,
         stored: bool,
@@ -176,26 +180,44 @@ fn load_and_lint(settings: &Settings, progress: &Progress) -> Result<Linted, Str
             cache: CacheUse::Off,
         });
     };
-    let store = cache::Cache::new(cs.dir.clone(), cs.fingerprint.clone());
+    let session = &cs.session;
+    let store = cache::Cache::new(session, cs.fingerprint.clone());
     let t0 = Instant::now();
-    let found = discover::discover(
-        &settings.scope.root,
-        &settings.scope.walk,
-        &settings.config,
-        settings.jobs,
-    )?;
-    let discover_ms = t0.elapsed().as_millis();
-    let why = match store.lookup(&found) {
+    // The walk is skipped when the directory stamps say it would be the same.
+    let mut found = None;
+    let walk = match session.known_walk(&settings.config) {
+        Some(digest) => digest.to_string(),
+        None => {
+            let walked = discover_files(settings)?;
+            let digest = cache::walk_digest(&walked);
+            session.save_walk(&settings.config, &walked, &digest);
+            found = Some(walked);
+            digest
+        }
+    };
+    let mut discover_ms = t0.elapsed().as_millis();
+    let why = match store.lookup(&walk) {
         cache::Lookup::Hit(entry) => match replay(settings, &entry) {
             Some(mut linted) => {
                 linted.repo.stats.discover_ms = discover_ms;
+                if let CacheUse::Hit { walk_skipped, .. } = &mut linted.cache {
+                    *walk_skipped = found.is_none();
+                }
                 return Ok(linted);
             }
             None => "entry does not fit, or a file changed while reading",
         },
         cache::Lookup::Miss(why) => why,
     };
-    let walk = cache::walk_digest(&found);
+    let found = match found {
+        Some(found) => found,
+        None => {
+            let t0 = Instant::now();
+            let walked = discover_files(settings)?;
+            discover_ms += t0.elapsed().as_millis();
+            walked
+        }
+    };
     fsread::start_recording();
     let loaded = load(settings, Some((found, discover_ms)));
     let repo = match loaded {
@@ -227,6 +249,15 @@ fn load_and_lint(settings: &Settings, progress: &Progress) -> Result<Linted, Str
     })
 }
 
+fn discover_files(settings: &Settings) -> Result<Discovered, String> {
+    discover::discover(
+        &settings.scope.root,
+        &settings.scope.walk,
+        &settings.config,
+        settings.jobs,
+    )
+}
+
 /// The stored run, scoped like a cold run, with the text of the files its
 /// findings point into (read and checked against the recorded digests).
 fn replay(settings: &Settings, entry: &cache::Entry) -> Option<Linted> {
@@ -247,7 +278,10 @@ fn replay(settings: &Settings, entry: &cache::Entry) -> Option<Linted> {
         repo,
         diags,
         rules_ms: 0,
-        cache: CacheUse::Hit(entry.argocd_stats.clone()),
+        cache: CacheUse::Hit {
+            argocd: entry.argocd_stats.clone(),
+            walk_skipped: false,
+        },
     })
 }
 
@@ -485,9 +519,17 @@ fn print_stats(repo: &Repo, rules_ms: u128, elapsed: u128, cache: &CacheUse) {
             argocd_stats(repo),
             if *stored { "stored" } else { "not stored" }
         ),
-        CacheUse::Hit(argocd) => {
-            eprintln!("{argocd}\ncache: hit (nothing changed: findings replayed)")
-        }
+        CacheUse::Hit {
+            argocd,
+            walk_skipped,
+        } => eprintln!(
+            "{argocd}\ncache: hit (nothing changed: findings replayed; {})",
+            if *walk_skipped {
+                "no directory changed: not walked"
+            } else {
+                "tree walked"
+            }
+        ),
     }
 }
 
