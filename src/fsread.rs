@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 mod record;
 
 pub use record::{
-    digest, env_var, start_recording, take_reads, Freshness, ReadKind, ReadRecord, Seen, Stamp,
+    digest, env_var, start_recording, take_reads, Freshness, ReadKind, ReadRecord, Reference, Seen,
+    Stamp,
 };
 use record::{record, recording};
 
@@ -145,7 +146,9 @@ impl RootReader {
         read.map(|(bytes, _)| bytes)
     }
 
-    fn read_stamped(&self, path: &Path) -> Result<(Vec<u8>, Stamp), ReadError> {
+    /// Read a regular file inside the root with the stamp of what was read
+    /// (not recorded).
+    pub fn read_stamped(&self, path: &Path) -> Result<(Vec<u8>, Stamp), ReadError> {
         #[cfg(target_os = "linux")]
         if let (Some(dir), false) = (&self.root_dir, path.is_absolute()) {
             // One syscall resolves the path and keeps it under the root;

@@ -77,7 +77,7 @@ fn applicationsets_expanded_or_counted() {
             m.appsets.len(),
             full,
             m.appsets.len() - full,
-            m.generated_apps(),
+            m.generated_apps() - template_only,
             template_only
         );
     }

@@ -312,3 +312,85 @@ fn the_human_format_replays_the_same_text() {
     assert_eq!(human(&[]), cold);
     assert!(cold.0.contains("-->") || cold.0.contains('|'), "{}", cold.0);
 }
+
+/// A hit that skipped the walk: every directory kept its stamp.
+fn not_walked(how: &str) -> bool {
+    how.starts_with("cache: hit") && how.contains("not walked")
+}
+
+#[test]
+fn an_unchanged_tree_is_not_walked_again() {
+    let dir = generated();
+    let root = dir.path();
+    warm_equals_cold(root, &[]);
+    let (_, how) = warm_equals_cold(root, &[]);
+    assert!(how.starts_with("cache: hit"), "{how}");
+    let (_, how) = warm_equals_cold(root, &[]);
+    assert!(not_walked(&how), "{how}");
+    // A pre-commit run passing one file skips it too.
+    let (_, how) = warm_equals_cold(root, &["apps/svc00002/base/service.yaml"]);
+    assert!(not_walked(&how), "{how}");
+}
+
+#[test]
+fn an_ignore_file_edited_in_place_is_walked_again() {
+    let dir = generated();
+    let root = dir.path();
+    write(root, ".gitignore", "# nothing yet\n");
+    let (before, _) = warm_equals_cold(root, &[]);
+    assert!(findings(&before)
+        .iter()
+        .any(|f| f.1.starts_with("apps/svc00001/")));
+    warm_equals_cold(root, &[]);
+    // Same directory listing, other ignore rules: the directory stamps say
+    // nothing; the ignore file's own stamp does.
+    std::fs::write(root.join(".gitignore"), "apps/svc00001/\n").unwrap();
+    let (after, how) = warm_equals_cold(root, &[]);
+    assert!(!how.contains("not walked"), "{how}");
+    assert!(!findings(&after)
+        .iter()
+        .any(|f| f.1.starts_with("apps/svc00001/")));
+}
+
+#[test]
+fn a_file_added_in_a_directory_or_a_nested_config_is_seen() {
+    let dir = generated();
+    let root = dir.path();
+    warm_equals_cold(root, &[]);
+    warm_equals_cold(root, &[]);
+    // A new file deep in the tree moves only its directory's stamp.
+    write(
+        root,
+        "apps/svc00005/base/extra.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  password: hunter2hunter2\n",
+    );
+    let (added, how) = warm_equals_cold(root, &[]);
+    assert!(how.starts_with("cache: miss"), "{how}");
+    assert!(findings(&added)
+        .iter()
+        .any(|f| f.1 == "apps/svc00005/base/extra.yaml"));
+    warm_equals_cold(root, &[]);
+    // A nested config turns a rule off for its subtree.
+    let rule = findings(&added)
+        .iter()
+        .find(|f| f.1.starts_with("apps/svc00006/"))
+        .expect("a finding in svc00006")
+        .0
+        .clone();
+    write(
+        root,
+        "apps/svc00006/.ftlint.yaml",
+        &format!("rules:\n  {rule}:\n    enabled: false\n"),
+    );
+    let (nested, how) = warm_equals_cold(root, &[]);
+    assert!(how.starts_with("cache: miss"), "{how}");
+    assert!(!findings(&nested)
+        .iter()
+        .any(|f| f.0 == rule && f.1.starts_with("apps/svc00006/")));
+    // Edited in place (its directory's stamp unchanged): still read.
+    std::fs::write(root.join("apps/svc00006/.ftlint.yaml"), "rules: {}\n").unwrap();
+    let (edited, _) = warm_equals_cold(root, &[]);
+    assert!(findings(&edited)
+        .iter()
+        .any(|f| f.0 == rule && f.1.starts_with("apps/svc00006/")));
+}

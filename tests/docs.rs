@@ -150,6 +150,21 @@ fn rules_listing_doc_sarif_and_readme_agree_for_every_rule() {
             s["defaultConfiguration"]["enabled"], m.enabled,
             "{id}: SARIF enabled"
         );
+        match m.security_severity {
+            Some(score) => {
+                assert!(
+                    (0.1..=10.0).contains(&score),
+                    "{id}: security severity {score} outside 0.1–10"
+                );
+                assert_eq!(
+                    s["properties"]["security-severity"],
+                    format!("{score:.1}"),
+                    "{id}: SARIF security-severity"
+                );
+                assert_eq!(s["properties"]["tags"][0], "security", "{id}");
+            }
+            None => assert!(s.get("properties").is_none(), "{id}: SARIF properties"),
+        }
 
         // README row
         let row = format!(
@@ -230,5 +245,190 @@ fn config_schema_accepts_real_configs_and_rejects_bad_options() {
         "rules:\n  duplicate-key: loud\n",
     ] {
         assert!(!validator.is_valid(&yaml_as_json(bad)), "accepted:\n{bad}");
+    }
+}
+
+/// Every Markdown file of the project, outside build output and git.
+fn markdown_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            if name != ".git" && name != "target" {
+                markdown_files(&path, out);
+            }
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// The docs stand on their own: none cites a section of a contract the
+/// project does not ship.
+#[test]
+fn docs_cite_no_spec_section() {
+    let mut files = Vec::new();
+    markdown_files(root(), &mut files);
+    assert!(files.len() > 50, "{files:?}");
+    let citing: Vec<String> = files
+        .iter()
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains("SPEC §"))
+        .map(|f| f.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    assert!(citing.is_empty(), "these cite a SPEC section: {citing:?}");
+}
+
+/// The commits the README pins (`rev:` of the pre-commit hook, `@` of the
+/// Action) must be commits of this repository that hold the hooks and the
+/// Action. Skipped outside a git clone or in a shallow one.
+#[test]
+fn readme_pins_a_commit_that_holds_the_hooks_and_the_action() {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(root())
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    match git(&["rev-parse", "--is-shallow-repository"]).as_deref() {
+        Some("false") => {}
+        other => {
+            eprintln!("skipped: not a full git clone ({other:?})");
+            return;
+        }
+    }
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let pins: Vec<(&str, &str)> = readme
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let sha = l
+                .strip_prefix("rev: ")
+                .or_else(|| l.split("uses: flash-tickets/ftlint@").nth(1))?;
+            Some((l, sha.get(..40)?))
+        })
+        .collect();
+    assert!(pins.len() >= 2, "README pins: {pins:?}");
+    for (line, sha) in pins {
+        assert!(sha.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
+        for file in [".pre-commit-hooks.yaml", "action.yml"] {
+            assert!(
+                git(&["cat-file", "-e", &format!("{sha}:{file}")]).is_some(),
+                "README pins {sha} ({line}), which has no {file}"
+            );
+        }
+    }
+}
+
+/// The example's README lists its planted violations (`file:line`, and the
+/// rules ftlint reports there): ftlint reports exactly those, nothing else,
+/// with the masks and related locations the table names.
+#[test]
+fn example_readme_agrees_with_the_findings() {
+    let example = root().join("examples/flash-tickets-gitops");
+    let readme = std::fs::read_to_string(example.join("README.md")).unwrap();
+    let table = readme
+        .split("## Planted violations")
+        .nth(1)
+        .and_then(|t| t.split("\n## ").next())
+        .expect("a '## Planted violations' section");
+    let ids: Vec<&str> = metas().iter().map(|m| m.id).collect();
+    // (file, line, rule) per table row; with each row's masks and related files.
+    let mut expected = std::collections::BTreeSet::new();
+    let mut masks = Vec::new();
+    let mut related = Vec::new();
+    for row in table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.contains("---"))
+    {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        if cells[0].trim_start_matches("| ").parse::<u32>().is_err() {
+            continue; // the header row
+        }
+        let (file, line) = cells[1]
+            .trim_matches('`')
+            .rsplit_once(':')
+            .unwrap_or_else(|| panic!("no file:line in {row}"));
+        let line: u64 = line.parse().unwrap_or_else(|_| panic!("{row}"));
+        let says = cells[3];
+        // Backticked rule ids, each at the row's line unless `(line N` follows it.
+        for (i, part) in says.split('`').enumerate() {
+            if i % 2 == 0 || !ids.contains(&part) {
+                continue;
+            }
+            let after = says.split(&format!("`{part}`")).nth(1).unwrap_or("");
+            let at = after
+                .trim_start()
+                .strip_prefix("(line ")
+                .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(line);
+            expected.insert((file.to_string(), at, part.to_string()));
+        }
+        if let Some(mask) = says.split("masked as `").nth(1) {
+            masks.push(mask.split('`').next().unwrap().to_string());
+        }
+        if let Some(rel) = says.split("related: `").nth(1) {
+            related.push((file.to_string(), rel.split('`').next().unwrap().to_string()));
+        }
+    }
+    assert!(expected.len() >= 12, "{expected:?}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        .args(["check", "--no-cache", "--format", "json"])
+        .arg(&example)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Paths from the example's root, whichever repository root holds it.
+    let local = |p: &str| {
+        p.split_once("flash-tickets-gitops/")
+            .map_or(p, |(_, rest)| rest)
+            .to_string()
+    };
+    let diags = report["diagnostics"].as_array().unwrap();
+    let found: std::collections::BTreeSet<(String, u64, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                local(d["file"].as_str().unwrap()),
+                d["line"].as_u64().unwrap(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found, expected,
+        "findings (left) vs the README table (right)"
+    );
+    for (file, rel) in related {
+        assert!(
+            diags
+                .iter()
+                .any(|d| local(d["file"].as_str().unwrap()) == file
+                    && d["related"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|r| r["file"].as_str().unwrap().ends_with(&rel))),
+            "{file}: no finding related to {rel}"
+        );
+    }
+    let human = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        .args(["check", "--no-cache", "--color", "never"])
+        .arg(&example)
+        .output()
+        .unwrap();
+    let human = String::from_utf8(human.stdout).unwrap();
+    assert!(!masks.is_empty());
+    for mask in masks {
+        assert!(
+            human.contains(&mask),
+            "the README's mask {mask} is not shown"
+        );
     }
 }

@@ -7,6 +7,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod common;
+use common::schemas::{validate_junit, validate_sarif};
+
 fn ftlint(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("ftlint").unwrap();
     cmd.current_dir(dir)
@@ -85,7 +88,11 @@ fn select_and_ignore_entries_matching_no_rule_are_rejected() {
     for (flag, value, expected) in [
         ("--select", "duplicate-kee", "did you mean `duplicate-key`"),
         ("--ignore", "no-latest-tags", "did you mean `no-latest-tag`"),
-        ("--select", "argcd-*", "matches no rule"),
+        (
+            "--select",
+            "argcd-*",
+            "matches no rule (did you mean `argocd-*`?)",
+        ),
         ("--ignore", "duplicate-key,schemaa", "did you mean `schema`"),
     ] {
         ftlint(dir.path())
@@ -290,6 +297,8 @@ fn junit_counts_tests_and_failures_per_location() {
     assert_eq!(out.matches("<testcase ").count(), 4);
     let (_, warn, _) = stdout(ftlint(dir.path()).args(args).args(["--fail-on", "warning"]));
     assert!(warn.contains("tests=\"4\" failures=\"3\""), "{warn}");
+    validate_junit(&out);
+    validate_junit(&warn);
 }
 
 #[test]
@@ -309,6 +318,8 @@ fn sarif_uris_are_percent_encoded_and_relative_to_srcroot() {
         "{base}"
     );
     assert!(run["results"][0]["partialFingerprints"]["ftlint/v1"].is_string());
+    // Unencoded, a space or `#` in a URI fails the official schema.
+    validate_sarif(&v);
 }
 
 #[test]
@@ -339,6 +350,7 @@ fn sarif_fingerprints_survive_unrelated_edits_and_fixes_are_included() {
         .find(|r| r["ruleId"] == "kustomize-deprecated-field")
         .unwrap();
     assert!(fixable["fixes"][0]["artifactChanges"][0]["replacements"].is_array());
+    validate_sarif(&before);
     // Lines added above both findings move them but keep their fingerprints.
     for f in ["app/cm.yaml", "app/kustomization.yaml"] {
         let p = dir.path().join(f);

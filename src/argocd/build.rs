@@ -68,7 +68,12 @@ pub struct Model {
     deployers: HashMap<String, Vec<usize>>,
 }
 
-const ARGOCD_CONFIG_MAPS: [&str; 3] = ["argocd-notifications-cm", "argocd-rbac-cm", "argocd-cm"];
+const ARGOCD_CONFIG_MAPS: [&str; 4] = [
+    "argocd-notifications-cm",
+    "argocd-rbac-cm",
+    "argocd-cm",
+    "argocd-cmd-params-cm",
+];
 
 fn is_argocd_config_map(o: &Object) -> bool {
     o.kind == "ConfigMap" && ARGOCD_CONFIG_MAPS.contains(&o.name.as_str())
@@ -146,6 +151,7 @@ struct RepoTree<'a> {
     this_repo: &'a [String],
     dirs: std::cell::OnceCell<Vec<String>>,
     clusters: &'a [Cluster],
+    new_git_file_globbing: bool,
 }
 
 impl Tree for RepoTree<'_> {
@@ -177,6 +183,26 @@ impl Tree for RepoTree<'_> {
     fn clusters(&self) -> &[Cluster] {
         self.clusters
     }
+
+    fn new_git_file_globbing(&self) -> bool {
+        self.new_git_file_globbing
+    }
+}
+
+/// `applicationsetcontroller.enable.new.git.file.globbing: "true"` in an
+/// `argocd-cmd-params-cm` of the repository (Generators-Git-File-Globbing.md).
+fn new_git_file_globbing(config_maps: &[Object]) -> bool {
+    config_maps
+        .iter()
+        .filter(|o| o.name == "argocd-cmd-params-cm")
+        .filter_map(|o| {
+            o.root.path(&[
+                "data",
+                "applicationsetcontroller.enable.new.git.file.globbing",
+            ])
+        })
+        .filter_map(Node::scalar_text)
+        .any(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 fn cluster_of(o: &Object) -> Cluster {
@@ -265,6 +291,7 @@ impl Model {
             this_repo: &this_repo,
             dirs: Default::default(),
             clusters: &clusters,
+            new_git_file_globbing: new_git_file_globbing(&model.config_maps),
         };
         for (o, units) in appsets {
             model.expand_appset(o, units, &tree);
@@ -457,6 +484,37 @@ impl Model {
     /// ApplicationSet generators whose parameters are not known offline.
     pub fn skipped_generators(&self) -> usize {
         self.appsets.iter().map(|s| s.not_expandable.len()).sum()
+    }
+
+    /// What became of the ApplicationSets, for `--stats`: how many were
+    /// expanded whole, in part, or only checked as written, and the
+    /// generators not evaluated by kind (`clusters ... 3, scmProvider 1`).
+    pub fn appset_summary(&self) -> String {
+        let full = self.appsets.iter().filter(|s| s.not_expandable.is_empty());
+        let partly = self
+            .appsets
+            .iter()
+            .filter(|s| !s.not_expandable.is_empty() && s.generated > 0);
+        let (full, partly) = (full.count(), partly.count());
+        let as_written = self.appsets.len() - full - partly;
+        let mut kinds: Vec<(&str, usize)> = Vec::new();
+        for n in self.appsets.iter().flat_map(|s| &s.not_expandable) {
+            match kinds.iter_mut().find(|(k, _)| *k == n.kind) {
+                Some((_, c)) => *c += 1,
+                None => kinds.push((n.kind, 1)),
+            }
+        }
+        kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let by_kind: Vec<String> = kinds.iter().map(|(k, c)| format!("{k} {c}")).collect();
+        let mut out = format!(
+            "{} ApplicationSets ({full} expanded, {partly} partly expanded, {as_written} checked as written), ApplicationSet generators skipped: {}",
+            self.appsets.len(),
+            self.skipped_generators()
+        );
+        if !by_kind.is_empty() {
+            out.push_str(&format!(" ({})", by_kind.join(", ")));
+        }
+        out
     }
 
     /// Destination namespace of the Application deploying each unit (env resolution).

@@ -4,22 +4,22 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Applicability, Context, Diagnostic, Edit, Fix, Related, Severity};
-use crate::fsread::{ReadKind, ReadRecord, Seen, Stamp};
+use crate::fsread::{ReadKind, ReadRecord, Reference, Seen, Stamp};
 use crate::repo::Stats;
 use crate::source::FileKind;
 use crate::yaml::{FileId, Span};
 
 /// Bumped whenever the entry's layout or meaning changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 pub struct Entry {
     pub format: u32,
     /// Digest of everything that decides findings besides file content.
     pub fingerprint: String,
-    /// When the recording run started (ns since the epoch): stamps of files
-    /// changed after it minus a margin are not trusted.
-    pub started_ns: i64,
+    /// When the recording run began, as `[device, ns]` on the file system's
+    /// clock ([`Reference`]): stamps not older are not trusted.
+    pub reference: [i64; 2],
     /// Digest of the discovery walk (every entry visited, the files kept).
     pub walk: String,
     pub reads: Vec<ReadGroup>,
@@ -64,6 +64,17 @@ pub struct Diag {
     pub fix: Option<FixRow>,
     pub severity_set: bool,
     pub mask_source: bool,
+}
+
+pub fn reference_row(r: Reference) -> [i64; 2] {
+    [r.dev as i64, r.ns]
+}
+
+pub fn row_reference(r: [i64; 2]) -> Reference {
+    Reference {
+        dev: r[0] as u64,
+        ns: r[1],
+    }
 }
 
 fn span_row(s: Span) -> [u32; 3] {
@@ -259,20 +270,9 @@ pub fn group_reads(reads: Vec<ReadRecord>) -> Option<Vec<ReadGroup>> {
                     rows: rows
                         .into_iter()
                         .map(|(path, seen)| match seen {
-                            Seen::Bytes { stamp, digest } => (
-                                path,
-                                Some((
-                                    [
-                                        stamp.dev as i64,
-                                        stamp.ino as i64,
-                                        stamp.size as i64,
-                                        stamp.mtime_ns,
-                                        stamp.ctime_ns,
-                                    ],
-                                    digest,
-                                )),
-                                None,
-                            ),
+                            Seen::Bytes { stamp, digest } => {
+                                (path, Some((stamp.row(), digest)), None)
+                            }
                             Seen::Error(e) => (path, None, Some(e)),
                         })
                         .collect(),
@@ -290,9 +290,8 @@ fn same_content(a: &Seen, b: &Seen) -> bool {
 }
 
 impl ReadGroup {
-    /// The group's rows as records again.
-    pub fn records(&self) -> impl Iterator<Item = ReadRecord> + '_ {
-        let how = match &self.root {
+    fn how(&self) -> ReadKind {
+        match &self.root {
             Some(root) => ReadKind::InRoot {
                 root: root.into(),
                 max_size: self.max_size,
@@ -300,25 +299,39 @@ impl ReadGroup {
             None => ReadKind::Bounded {
                 max_size: self.max_size,
             },
-        };
-        self.rows
-            .iter()
-            .map(move |(path, bytes, error)| ReadRecord {
-                how: how.clone(),
-                path: path.into(),
-                seen: match (bytes, error) {
-                    (Some((s, digest)), _) => Seen::Bytes {
-                        stamp: Stamp {
-                            dev: s[0] as u64,
-                            ino: s[1] as u64,
-                            size: s[2] as u64,
-                            mtime_ns: s[3],
-                            ctime_ns: s[4],
-                        },
-                        digest: digest.clone(),
-                    },
-                    (None, error) => Seen::Error(error.clone().unwrap_or_default()),
+        }
+    }
+
+    /// One row as a record again.
+    pub fn record(&self, (path, bytes, error): &ReadRow) -> ReadRecord {
+        ReadRecord {
+            how: self.how(),
+            path: path.into(),
+            seen: match (bytes, error) {
+                (Some((s, digest)), _) => Seen::Bytes {
+                    stamp: Stamp::from_row(*s),
+                    digest: digest.clone(),
                 },
-            })
+                (None, error) => Seen::Error(error.clone().unwrap_or_default()),
+            },
+        }
+    }
+
+    /// The row's file read before `reference` with a stamp `stat` still
+    /// gives: the fast case of [`ReadRecord::still_valid`], with nothing built.
+    pub fn unchanged_by_stat(&self, (path, bytes, _): &ReadRow, reference: Reference) -> bool {
+        let Some((row, _)) = bytes else {
+            return false;
+        };
+        let stamp = Stamp::from_row(*row);
+        if !stamp.settled(reference) {
+            return false;
+        }
+        let path = std::path::Path::new(path);
+        let target = match &self.root {
+            Some(root) if path.is_relative() => std::path::Path::new(root).join(path),
+            _ => path.to_path_buf(),
+        };
+        std::fs::metadata(target).is_ok_and(|m| Stamp::of(&m) == stamp)
     }
 }

@@ -7,25 +7,27 @@
 //! for, and the discovery walk (every entry visited); it stores them with
 //! its findings under a fingerprint of the configuration, flags and binary.
 //!
-//! A later run with the same fingerprint walks the tree, compares the walk,
-//! and checks each recorded read by `stat` (re-reading only files whose stamp
-//! moved, or that changed too close to the recording run to trust their
-//! stamp). When nothing differs, the stored findings are the run's findings:
+//! A later run with the same fingerprint compares the walk — by directory
+//! stamps when it can ([`walk`]), else by walking — and checks each recorded
+//! read by `stat` (re-reading only files whose stamp moved, or that changed
+//! too close to the recording run to trust their stamp). When nothing differs, the stored findings are the run's findings:
 //! nothing is parsed, rendered or linted. Anything that differs — one byte,
 //! a new or removed file, an unreadable or corrupt entry — and the run is a
 //! cold run that writes a new entry. Entries are written atomically (a temp
 //! file renamed), so concurrent runs each see a whole entry or none.
 
 mod entry;
+mod walk;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
-use crate::fsread::{self, Freshness, ReadError, ReadRecord};
+use crate::fsread::{self, Freshness, ReadError, ReadRecord, Reference};
 use crate::repo::Repo;
 use crate::source::{FileKind, Sources};
 pub use entry::Entry;
@@ -37,12 +39,118 @@ const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This file is a cache directory tag created by ftlint.\n\
 # For information about cache directory tags see https://bford.info/cachedir/\n";
 
-/// One cache entry slot: a directory and the fingerprint of this run's
-/// configuration, flags and binary.
-pub struct Cache {
+/// A cached run from its first step: the cache directory, the run's
+/// [`Reference`] (taken before anything is walked or read), and the walk
+/// snapshot when the tree is as it saw it.
+pub struct Session {
     dir: PathBuf,
+    reference: Reference,
+    root: PathBuf,
+    starts: Vec<PathBuf>,
+    snapshot: Option<walk::Snapshot>,
+    /// The nested-config directories this run used.
+    nested: OnceLock<Vec<String>>,
+}
+
+impl Session {
+    /// Take the run's reference, then read the walk snapshot of `root` and
+    /// check it against the tree.
+    pub fn begin(dir: PathBuf, root: &Path, starts: &[PathBuf]) -> Session {
+        let reference = take_reference(&dir);
+        let snapshot = std::fs::read(snapshot_path(&dir, root, starts))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<walk::Snapshot>(&bytes).ok())
+            .filter(|s| s.still_valid(root, starts));
+        Session {
+            dir,
+            reference,
+            root: root.to_path_buf(),
+            starts: starts.to_vec(),
+            snapshot,
+            nested: OnceLock::new(),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Directories below the root holding a `.ftlint.yaml`: the snapshot's
+    /// when no directory changed, else [`crate::config::nested_configs`].
+    pub fn nested_configs(&self) -> Vec<String> {
+        self.nested
+            .get_or_init(|| match &self.snapshot {
+                Some(s) => s.nested.clone(),
+                None => crate::config::nested_configs(&self.root),
+            })
+            .clone()
+    }
+
+    /// The discovery walk's digest without walking, when no directory
+    /// changed and the walk keeps files by the same globs.
+    pub fn known_walk(&self, config: &Config) -> Option<&str> {
+        let params = walk::walk_params(&config.include, &config.exclude);
+        self.snapshot
+            .as_ref()
+            .filter(|s| s.walk.0 == params)
+            .map(|s| s.walk.1.as_str())
+    }
+
+    /// After a walk: store its snapshot for the next run (unless the valid
+    /// one already says the same). Whether one was written.
+    pub fn save_walk(&self, config: &Config, found: &Discovered, digest: &str) -> bool {
+        if self.known_walk(config) == Some(digest) {
+            return false;
+        }
+        let Some(nested) = self.nested.get() else {
+            // `--config FILE`: the nested configs were not looked for.
+            return false;
+        };
+        let params = walk::walk_params(&config.include, &config.exclude);
+        let Some(snapshot) = walk::Snapshot::take(
+            &self.root,
+            &self.starts,
+            self.reference,
+            nested.clone(),
+            found,
+            (params, digest.to_string()),
+        ) else {
+            return false;
+        };
+        serde_json::to_vec(&snapshot).is_ok_and(|bytes| {
+            write_atomically(
+                &self.dir,
+                &snapshot_path(&self.dir, &self.root, &self.starts),
+                &bytes,
+            )
+            .is_ok()
+        })
+    }
+}
+
+fn snapshot_path(dir: &Path, root: &Path, starts: &[PathBuf]) -> PathBuf {
+    dir.join(format!("walk-{}.json", &walk::key(root, starts)[..16]))
+}
+
+/// The run's reference: the mtime of a file created in the cache directory
+/// now, before anything is walked or read. Without a writable cache
+/// directory the clock is used, with the margin of another device.
+fn take_reference(dir: &Path) -> Reference {
+    prepare_dir(dir)
+        .and_then(|()| tempfile::NamedTempFile::new_in(dir))
+        .and_then(|marker| marker.as_file().metadata())
+        .map(|meta| Reference::of(&meta))
+        .unwrap_or(Reference {
+            dev: u64::MAX,
+            ns: now_ns(),
+        })
+}
+
+/// One cache entry slot: the session and the fingerprint of this run's
+/// configuration, flags and binary.
+pub struct Cache<'a> {
+    session: &'a Session,
     fingerprint: String,
-    started_ns: i64,
 }
 
 /// Why a lookup found nothing to reuse (for `--stats`).
@@ -129,22 +237,23 @@ pub fn walk_digest(found: &Discovered) -> String {
     fsread::digest(text.as_bytes())
 }
 
-impl Cache {
-    pub fn new(dir: PathBuf, fingerprint: String) -> Cache {
+impl Cache<'_> {
+    pub fn new(session: &Session, fingerprint: String) -> Cache<'_> {
         Cache {
-            dir,
+            session,
             fingerprint,
-            started_ns: now_ns(),
         }
     }
 
     fn entry_path(&self) -> PathBuf {
-        self.dir
+        self.session
+            .dir
             .join(format!("check-{}.json", &self.fingerprint[..16]))
     }
 
-    /// The stored entry when every input it recorded is unchanged.
-    pub fn lookup(&self, found: &Discovered) -> Lookup {
+    /// The stored entry when every input it recorded is unchanged; `walk`
+    /// is the digest of this run's walk ([`walk_digest`]).
+    pub fn lookup(&self, walk: &str) -> Lookup {
         let Ok(bytes) = std::fs::read(self.entry_path()) else {
             return Lookup::Miss("no entry");
         };
@@ -154,7 +263,7 @@ impl Cache {
         if entry.format != entry::FORMAT || entry.fingerprint != self.fingerprint {
             return Lookup::Miss("entry of another configuration or version");
         }
-        if entry.walk != walk_digest(found) {
+        if entry.walk != walk {
             return Lookup::Miss("files added, removed or renamed");
         }
         if entry
@@ -164,34 +273,52 @@ impl Cache {
         {
             return Lookup::Miss("an environment variable read changed");
         }
-        let since = entry.started_ns;
+        let since = entry::row_reference(entry.reference);
         let mut changed = false;
         for group in &mut entry.reads {
-            let records: Vec<ReadRecord> = group.records().collect();
-            let checked: Vec<Freshness> =
-                records.par_iter().map(|r| r.still_valid(since)).collect();
-            let mut rows = Vec::new();
-            for (record, fresh) in records.into_iter().zip(checked) {
-                match fresh {
-                    Freshness::Changed => return Lookup::Miss("a file changed"),
-                    Freshness::Same => rows.push(record),
-                    Freshness::Restamped(r) => {
-                        changed = true;
-                        rows.push(r);
+            // Most rows are settled and `stat` the same: no record is built.
+            let checked: Vec<Option<Freshness>> = group
+                .rows
+                .par_iter()
+                .map(|row| {
+                    if group.unchanged_by_stat(row, since) {
+                        None
+                    } else {
+                        Some(group.record(row).still_valid(since))
                     }
-                }
+                })
+                .collect();
+            if checked
+                .iter()
+                .any(|c| matches!(c, Some(Freshness::Changed)))
+            {
+                return Lookup::Miss("a file changed");
             }
-            if changed {
-                if let Some(mut regrouped) = entry::group_reads(rows) {
-                    if let Some(g) = regrouped.pop() {
-                        *group = g;
-                    }
+            if !checked
+                .iter()
+                .any(|c| matches!(c, Some(Freshness::Restamped(_))))
+            {
+                continue;
+            }
+            changed = true;
+            let rows: Vec<ReadRecord> = group
+                .rows
+                .iter()
+                .zip(checked)
+                .map(|(row, fresh)| match fresh {
+                    Some(Freshness::Restamped(r)) => r,
+                    _ => group.record(row),
+                })
+                .collect();
+            if let Some(mut regrouped) = entry::group_reads(rows) {
+                if let Some(g) = regrouped.pop() {
+                    *group = g;
                 }
             }
         }
         if changed {
             // Same content under new stamps: vouch for them from now on.
-            entry.started_ns = self.started_ns;
+            entry.reference = entry::reference_row(self.session.reference);
             let _ = self.write(&entry);
         }
         Lookup::Hit(Box::new(entry))
@@ -217,7 +344,7 @@ impl Cache {
         let entry = Entry {
             format: entry::FORMAT,
             fingerprint: self.fingerprint.clone(),
-            started_ns: self.started_ns,
+            reference: entry::reference_row(self.session.reference),
             walk,
             reads,
             env,
@@ -247,13 +374,19 @@ impl Cache {
     }
 
     fn try_write(&self, entry: &Entry) -> std::io::Result<()> {
-        prepare_dir(&self.dir)?;
         let bytes = serde_json::to_vec(entry)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        std::io::Write::write_all(&mut tmp, &bytes)?;
-        tmp.persist(self.entry_path()).map_err(|e| e.error)?;
-        Ok(())
+        write_atomically(&self.session.dir, &self.entry_path(), &bytes)
     }
+}
+
+/// Write `path` (in `dir`) through a temp file renamed over it, so a
+/// concurrent run sees the whole file or none.
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    prepare_dir(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Create the cache directory with its `CACHEDIR.TAG` and a `.gitignore`
@@ -324,8 +457,8 @@ pub fn replay(
 }
 
 /// Read the text of the files the findings shown point into, checking each
-/// against the digest the entry recorded; `false` when one differs (the
-/// caller then runs cold).
+/// against the entry (the stamp the lookup just vouched for, else the
+/// digest); `false` when one differs (the caller then runs cold).
 pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool {
     let mut wanted: Vec<u32> = Vec::new();
     for d in diags {
@@ -338,12 +471,12 @@ pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool 
     wanted.sort_unstable();
     wanted.dedup();
     let root = repo.sources.root.to_string_lossy().into_owned();
-    let digests: std::collections::HashMap<&str, &str> = entry
+    let recorded: std::collections::HashMap<&str, &([i64; 5], String)> = entry
         .reads
         .iter()
         .filter(|g| g.root.as_deref() == Some(root.as_str()))
         .flat_map(|g| g.rows.iter())
-        .filter_map(|(path, bytes, _)| Some((path.as_str(), bytes.as_ref()?.1.as_str())))
+        .filter_map(|(path, bytes, _)| Some((path.as_str(), bytes.as_ref()?)))
         .collect();
     let Ok(reader) = fsread::RootReader::new(&repo.sources.root, repo.config.max_file_size) else {
         return false;
@@ -354,9 +487,10 @@ pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool 
         .filter(|id| files[**id as usize].kind != FileKind::Unreadable)
         .map(|&id| {
             let path = &files[id as usize].path;
-            let expected = digests.get(path.as_str())?;
-            let bytes = reader.read(Path::new(path)).ok()?;
-            (fsread::digest(&bytes) == *expected).then(|| (id, crate::repo::decode(&bytes).0))
+            let (stamp, digest) = recorded.get(path.as_str())?;
+            let (bytes, seen) = reader.read_stamped(Path::new(path)).ok()?;
+            let same = seen.row() == *stamp || fsread::digest(&bytes) == *digest;
+            same.then(|| (id, crate::repo::decode(&bytes).0))
         })
         .collect();
     for t in texts {

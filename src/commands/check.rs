@@ -7,6 +7,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use super::baseline::{self, Baseline};
+use super::progress::Progress;
 use super::settings::{Mode, Settings};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::cli::CheckArgs;
@@ -35,12 +36,17 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
+    let progress = Progress::start(
+        settings.output.quiet,
+        "reading and rendering the repository",
+    );
     let Linted {
         repo,
         mut diags,
         rules_ms,
         cache,
-    } = load_and_lint(settings)?;
+    } = load_and_lint(settings, &progress)?;
+    progress.finish();
     // Never freed: the process ends after the report, and freeing the
     // repository's many small allocations took ~0.3 s at 1,000 services.
     let mut repo = std::mem::ManuallyDrop::new(repo);
@@ -82,8 +88,11 @@ fn pipeline(settings: &Settings, started: Instant) -> Result<u8, String> {
                     );
                 }
                 // Re-lint what remains.
+                let progress =
+                    Progress::start(settings.output.quiet, "re-checking after the fixes");
                 let fixed_repo = std::mem::ManuallyDrop::new(load(settings, None)?);
                 let remaining = lint(settings, &fixed_repo);
+                progress.finish();
                 if settings.output.show_fixes {
                     let gone: Vec<Diagnostic> = diags
                         .iter()
@@ -145,8 +154,12 @@ struct Linted {
 /// How the run used the cache, for `--stats`.
 enum CacheUse {
     Off,
-    /// The stored findings were the run's; the `argocd:` stats line stored.
-    Hit(String),
+    /// The stored findings were the run's; the `argocd:` stats line stored,
+    /// and whether directory stamps made the walk unnecessary.
+    Hit {
+        argocd: String,
+        walk_skipped: bool,
+    },
     Miss {
         why: &'static str,
         stored: bool,
@@ -154,9 +167,10 @@ enum CacheUse {
 }
 
 /// Load and lint, or — when the cache holds this run's findings — replay them.
-fn load_and_lint(settings: &Settings) -> Result<Linted, String> {
+fn load_and_lint(settings: &Settings, progress: &Progress) -> Result<Linted, String> {
     let Some(cs) = &settings.cache else {
         let repo = load(settings, None)?;
+        progress.phase("running the rules");
         let t_rules = Instant::now();
         let diags = lint(settings, &repo);
         return Ok(Linted {
@@ -166,26 +180,44 @@ fn load_and_lint(settings: &Settings) -> Result<Linted, String> {
             cache: CacheUse::Off,
         });
     };
-    let store = cache::Cache::new(cs.dir.clone(), cs.fingerprint.clone());
+    let session = &cs.session;
+    let store = cache::Cache::new(session, cs.fingerprint.clone());
     let t0 = Instant::now();
-    let found = discover::discover(
-        &settings.scope.root,
-        &settings.scope.walk,
-        &settings.config,
-        settings.jobs,
-    )?;
-    let discover_ms = t0.elapsed().as_millis();
-    let why = match store.lookup(&found) {
+    // The walk is skipped when the directory stamps say it would be the same.
+    let mut found = None;
+    let walk = match session.known_walk(&settings.config) {
+        Some(digest) => digest.to_string(),
+        None => {
+            let walked = discover_files(settings)?;
+            let digest = cache::walk_digest(&walked);
+            session.save_walk(&settings.config, &walked, &digest);
+            found = Some(walked);
+            digest
+        }
+    };
+    let mut discover_ms = t0.elapsed().as_millis();
+    let why = match store.lookup(&walk) {
         cache::Lookup::Hit(entry) => match replay(settings, &entry) {
             Some(mut linted) => {
                 linted.repo.stats.discover_ms = discover_ms;
+                if let CacheUse::Hit { walk_skipped, .. } = &mut linted.cache {
+                    *walk_skipped = found.is_none();
+                }
                 return Ok(linted);
             }
             None => "entry does not fit, or a file changed while reading",
         },
         cache::Lookup::Miss(why) => why,
     };
-    let walk = cache::walk_digest(&found);
+    let found = match found {
+        Some(found) => found,
+        None => {
+            let t0 = Instant::now();
+            let walked = discover_files(settings)?;
+            discover_ms += t0.elapsed().as_millis();
+            walked
+        }
+    };
     fsread::start_recording();
     let loaded = load(settings, Some((found, discover_ms)));
     let repo = match loaded {
@@ -195,6 +227,7 @@ fn load_and_lint(settings: &Settings) -> Result<Linted, String> {
             return Err(e);
         }
     };
+    progress.phase("running the rules");
     let t_rules = Instant::now();
     let mut diags = engine::lint(&repo, &settings.selection, None).diagnostics;
     let rules_ms = t_rules.elapsed().as_millis();
@@ -214,6 +247,15 @@ fn load_and_lint(settings: &Settings) -> Result<Linted, String> {
         rules_ms,
         cache: CacheUse::Miss { why, stored },
     })
+}
+
+fn discover_files(settings: &Settings) -> Result<Discovered, String> {
+    discover::discover(
+        &settings.scope.root,
+        &settings.scope.walk,
+        &settings.config,
+        settings.jobs,
+    )
 }
 
 /// The stored run, scoped like a cold run, with the text of the files its
@@ -236,7 +278,10 @@ fn replay(settings: &Settings, entry: &cache::Entry) -> Option<Linted> {
         repo,
         diags,
         rules_ms: 0,
-        cache: CacheUse::Hit(entry.argocd_stats.clone()),
+        cache: CacheUse::Hit {
+            argocd: entry.argocd_stats.clone(),
+            walk_skipped: false,
+        },
     })
 }
 
@@ -298,6 +343,7 @@ fn plan_fixes(
     unsafe_fixes: bool,
 ) -> fix::Planned {
     let scope = in_scope(settings, repo);
+    let progress = Progress::start(settings.output.quiet, "checking the fixes");
     let planned = fix::plan_accepted(
         repo,
         diags,
@@ -305,6 +351,7 @@ fn plan_fixes(
         &settings.selection,
         scope.as_ref(),
     );
+    progress.finish();
     for line in fix::dropped_lines(repo, &planned) {
         eprintln!("{line}");
     }
@@ -472,9 +519,17 @@ fn print_stats(repo: &Repo, rules_ms: u128, elapsed: u128, cache: &CacheUse) {
             argocd_stats(repo),
             if *stored { "stored" } else { "not stored" }
         ),
-        CacheUse::Hit(argocd) => {
-            eprintln!("{argocd}\ncache: hit (nothing changed: findings replayed)")
-        }
+        CacheUse::Hit {
+            argocd,
+            walk_skipped,
+        } => eprintln!(
+            "{argocd}\ncache: hit (nothing changed: findings replayed; {})",
+            if *walk_skipped {
+                "no directory changed: not walked"
+            } else {
+                "tree walked"
+            }
+        ),
     }
 }
 
@@ -482,7 +537,12 @@ fn print_stats(repo: &Repo, rules_ms: u128, elapsed: u128, cache: &CacheUse) {
 fn argocd_stats(repo: &Repo) -> String {
     let m = repo.argocd();
     format!(
-        "argocd: {} applications ({} generated by {} ApplicationSets), {} projects, ApplicationSet generators skipped: {}, this repo: {} ({})",
-        m.apps.len(), m.generated_apps(), m.appsets.len(), m.projects.len(), m.skipped_generators(), m.this_repo.join(", "), m.this_repo_from
+        "argocd: {} applications ({} from ApplicationSets), {} projects, {}, this repo: {} ({})",
+        m.apps.len(),
+        m.generated_apps(),
+        m.projects.len(),
+        m.appset_summary(),
+        m.this_repo.join(", "),
+        m.this_repo_from
     )
 }

@@ -4,6 +4,7 @@ mod baseline;
 mod check;
 mod complete;
 mod init;
+mod progress;
 mod render;
 mod rules;
 mod scope;

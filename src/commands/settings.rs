@@ -54,9 +54,9 @@ pub struct Settings {
     pub cache: Option<CacheSettings>,
 }
 
-/// Where the cache is and what, besides file content, keys its entries.
+/// The cache session and what, besides file content, keys its entries.
 pub struct CacheSettings {
-    pub dir: PathBuf,
+    pub session: crate::cache::Session,
     /// Digest of the configuration and the flags that change findings.
     pub fingerprint: String,
 }
@@ -83,7 +83,18 @@ impl Settings {
             }
         }
         let scope = scope::resolve(&paths)?;
-        let config = load_config(args, &scope)?;
+        // Begun before the config is read, so the nested-config walk can be
+        // skipped when no directory changed (`--fix`/`--diff` read what they edit).
+        let session = (!args.no_cache && !args.fix && !args.diff).then(|| {
+            crate::cache::Session::begin(
+                args.cache_dir
+                    .clone()
+                    .unwrap_or_else(|| scope.repo_root.join(crate::cache::DIR_NAME)),
+                &scope.root,
+                &scope.walk,
+            )
+        });
+        let config = load_config(args, &scope, session.as_ref())?;
         if let Some(env) = &args.env {
             check_env(env, &config)?;
         }
@@ -123,11 +134,8 @@ impl Settings {
         } else {
             Mode::Report
         };
-        let cache = (!args.no_cache && mode == Mode::Report).then(|| CacheSettings {
-            dir: args
-                .cache_dir
-                .clone()
-                .unwrap_or_else(|| scope.repo_root.join(crate::cache::DIR_NAME)),
+        let cache = session.map(|session| CacheSettings {
+            session,
             fingerprint: crate::cache::fingerprint(
                 &format!(
                     "{:?}",
@@ -174,7 +182,11 @@ impl Settings {
 
 /// The config: `--config FILE` alone, or the project root's `.ftlint.yaml`
 /// with every nested one merged for its subtree; the schema flags on top.
-fn load_config(args: &CheckArgs, scope: &Scope) -> Result<Config, UsageError> {
+fn load_config(
+    args: &CheckArgs,
+    scope: &Scope,
+    cache: Option<&crate::cache::Session>,
+) -> Result<Config, UsageError> {
     let known = rules::metas();
     let load = |p: &std::path::Path| Config::load(p, &known).map_err(|e| UsageError(e.to_string()));
     let mut config = match &args.config {
@@ -186,7 +198,11 @@ fn load_config(args: &CheckArgs, scope: &Scope) -> Result<Config, UsageError> {
             } else {
                 Config::default()
             };
-            for dir in config::nested_configs(&scope.root) {
+            let nested = match cache {
+                Some(session) => session.nested_configs(),
+                None => config::nested_configs(&scope.root),
+            };
+            for dir in nested {
                 let sub = load(&scope.root.join(&dir).join(config::FILE_NAME))?;
                 for warning in config.nest(&dir, sub) {
                     eprintln!("warning: {warning}");
@@ -222,9 +238,18 @@ fn build_globs(flag: &str, patterns: &[String]) -> Result<Option<globset::GlobSe
             known.contains(&p.as_str())
         };
         if !matches_a_rule {
-            let hint = suggest::did_you_mean(p.trim_matches(['*', '?']), known.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+            // A glob is most likely a rule family (`argcd-*`): suggest one.
+            let families: Vec<String> = known
+                .iter()
+                .filter_map(|id| id.split_once('-').map(|(family, _)| format!("{family}-*")))
+                .collect();
+            let hint = if is_glob {
+                suggest::did_you_mean(p, families.iter().map(String::as_str))
+            } else {
+                suggest::did_you_mean(p, known.iter().copied())
+            }
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
             let what = if is_glob {
                 "matches no rule"
             } else {

@@ -52,15 +52,63 @@ impl Stamp {
         }
     }
 
-    /// The stamp can vouch for the content: the file was last changed well
-    /// before `since_ns` (when the recording run started). A file written
-    /// within one timestamp tick of the run could change again without its
-    /// stamp changing (git's "racy clean" case): such a file is re-read. The
-    /// margin exceeds the coarsest common granularity (FAT's 2 s), so a
-    /// write after the recording run always moves the stamp of a settled file.
-    pub fn settled(&self, since_ns: i64) -> bool {
-        const MARGIN_NS: i64 = 3_000_000_000;
-        self.mtime_ns.max(self.ctime_ns) < since_ns - MARGIN_NS
+    /// The stamp can vouch for the content: the file was last changed
+    /// before the recording run began (`reference`). A file written in the
+    /// same timestamp tick as the run could change again without its stamp
+    /// changing (git's "racy clean" case): such a file is re-read. As git
+    /// compares with its index file's mtime, the reference is a time on the
+    /// file system's own clock and granularity, so on the same device
+    /// "strictly before" is exact; on another device a margin above the
+    /// coarsest common granularity (FAT's 2 s) is kept.
+    pub fn settled(&self, reference: Reference) -> bool {
+        const OTHER_DEVICE_MARGIN_NS: i64 = 3_000_000_000;
+        let changed = self.mtime_ns.max(self.ctime_ns);
+        if self.dev == reference.dev {
+            changed < reference.ns
+        } else {
+            changed < reference.ns - OTHER_DEVICE_MARGIN_NS
+        }
+    }
+
+    /// As stored in a cache entry.
+    pub fn row(&self) -> [i64; 5] {
+        [
+            self.dev as i64,
+            self.ino as i64,
+            self.size as i64,
+            self.mtime_ns,
+            self.ctime_ns,
+        ]
+    }
+
+    pub fn from_row(r: [i64; 5]) -> Stamp {
+        Stamp {
+            dev: r[0] as u64,
+            ino: r[1] as u64,
+            size: r[2] as u64,
+            mtime_ns: r[3],
+            ctime_ns: r[4],
+        }
+    }
+}
+
+/// When a run began, on the file system's clock: the modification time of a
+/// file it created before reading or walking anything, and that file's
+/// device. A stamp older than it was settled before the run looked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reference {
+    pub dev: u64,
+    pub ns: i64,
+}
+
+impl Reference {
+    /// The reference of a file just created.
+    pub fn of(meta: &std::fs::Metadata) -> Reference {
+        let stamp = Stamp::of(meta);
+        Reference {
+            dev: stamp.dev,
+            ns: stamp.mtime_ns.max(stamp.ctime_ns),
+        }
     }
 }
 
@@ -157,12 +205,14 @@ impl ReadRecord {
     }
 
     /// Would the same read now see the same thing? By `stat` when the file's
-    /// stamp is unchanged and settled before `since_ns`; otherwise the read
+    /// stamp is unchanged and settled before `reference`; otherwise the read
     /// is repeated and its digest (or error) compared. Returns the refreshed
-    /// record when the content is the same but its stamp moved.
-    pub fn still_valid(&self, since_ns: i64) -> Freshness {
+    /// record when the content is the same but its stamp moved, or when it
+    /// was re-read because it was not settled (so a later run, with a later
+    /// reference, may trust the stamp the re-read saw).
+    pub fn still_valid(&self, reference: Reference) -> Freshness {
         if let Seen::Bytes { stamp, .. } = &self.seen {
-            if stamp.settled(since_ns) {
+            if stamp.settled(reference) {
                 if let Ok(meta) = std::fs::metadata(self.target()) {
                     if Stamp::of(&meta) == *stamp {
                         return Freshness::Same;
@@ -197,7 +247,7 @@ impl ReadRecord {
         };
         if !same {
             Freshness::Changed
-        } else if seen == self.seen {
+        } else if seen == self.seen && !matches!(seen, Seen::Bytes { .. }) {
             Freshness::Same
         } else {
             Freshness::Restamped(ReadRecord {
@@ -212,7 +262,7 @@ impl ReadRecord {
 #[derive(Debug)]
 pub enum Freshness {
     Same,
-    /// Same content, new stamp (touched, or re-read because it was racy).
+    /// Same content, verified by reading it again (touched, or not settled).
     Restamped(ReadRecord),
     Changed,
 }
@@ -243,11 +293,14 @@ mod tests {
         }
     }
 
-    fn now() -> i64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as i64
+    /// A reference taken now, on the file system of `dir` (as a run takes it).
+    fn reference_in(dir: &Path) -> Reference {
+        let marker = tempfile::NamedTempFile::new_in(dir).unwrap();
+        Reference::of(&marker.as_file().metadata().unwrap())
+    }
+
+    fn dev_of(dir: &Path) -> u64 {
+        Stamp::of(&std::fs::metadata(dir).unwrap()).dev
     }
 
     #[test]
@@ -255,8 +308,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
         let r = recorded(dir.path(), "a.yaml");
-        // Recorded "long after" the write: the stamp alone decides.
-        let later = now() + 10_000_000_000;
+        // Recorded long after the write: the stamp alone decides.
+        let later = Reference {
+            dev: dev_of(dir.path()),
+            ns: i64::MAX,
+        };
         assert!(matches!(r.still_valid(later), Freshness::Same));
         // Same size, other bytes, a timestamp tick later: the stamp moved,
         // so the file is re-read, and it changed.
@@ -268,25 +324,43 @@ mod tests {
     #[test]
     fn a_racy_stamp_is_not_trusted_and_the_file_is_re_read() {
         let dir = tempfile::tempdir().unwrap();
+        let run_began = reference_in(dir.path());
         std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
         let r = recorded(dir.path(), "a.yaml");
-        // Recorded in the same instant as the write: re-read even though the
-        // stamp matches; same bytes, same stamp: unchanged.
-        assert!(!matches!(&r.seen, Seen::Bytes { stamp, .. } if stamp.settled(now())));
-        assert!(matches!(r.still_valid(now()), Freshness::Same));
-        // Rewritten with the same bytes: a new stamp, same content.
+        // Written after the run began: re-read even though the stamp
+        // matches; same bytes: verified, and vouched for from now on.
+        assert!(!matches!(&r.seen, Seen::Bytes { stamp, .. } if stamp.settled(run_began)));
+        assert!(matches!(r.still_valid(run_began), Freshness::Restamped(_)));
+        // Rewritten with other bytes of the same size: changed.
         std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.path().join("a.yaml"), "a: 2\n").unwrap();
+        assert!(matches!(r.still_valid(run_began), Freshness::Changed));
+    }
+
+    #[test]
+    fn a_stamp_settles_once_a_later_run_began() {
+        let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
-        assert!(matches!(r.still_valid(now()), Freshness::Restamped(_)));
+        let r = recorded(dir.path(), "a.yaml");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let next_run = reference_in(dir.path());
+        assert!(matches!(&r.seen, Seen::Bytes { stamp, .. } if stamp.settled(next_run)));
+        // On another device the margin applies.
+        let elsewhere = Reference {
+            dev: next_run.dev.wrapping_add(1),
+            ..next_run
+        };
+        assert!(!matches!(&r.seen, Seen::Bytes { stamp, .. } if stamp.settled(elsewhere)));
     }
 
     #[test]
     fn a_failed_read_is_repeated() {
         let dir = tempfile::tempdir().unwrap();
+        let now = reference_in(dir.path());
         let r = recorded(dir.path(), "missing.yaml");
         assert!(matches!(r.seen, Seen::Error(_)));
-        assert!(matches!(r.still_valid(now()), Freshness::Same));
+        assert!(matches!(r.still_valid(now), Freshness::Same));
         std::fs::write(dir.path().join("missing.yaml"), "a: 1\n").unwrap();
-        assert!(matches!(r.still_valid(now()), Freshness::Changed));
+        assert!(matches!(r.still_valid(now), Freshness::Changed));
     }
 }

@@ -200,6 +200,10 @@ pub struct RuleMeta {
     /// default severity (`(error in prod)`).
     pub severity_note: Option<&'static str>,
     pub options: Option<&'static OptionsDecl>,
+    /// For rules whose findings are security exposures rather than hygiene or
+    /// wiring: how grave, 0.1–10 as GitHub code scanning ranks alerts (9.0 and
+    /// up critical, 7.0 high, 4.0 medium, below that low). SARIF carries it.
+    pub security_severity: Option<f32>,
 }
 
 impl RuleMeta {
@@ -219,6 +223,7 @@ impl RuleMeta {
             environments: None,
             severity_note: None,
             options: None,
+            security_severity: None,
         }
     }
 
@@ -244,6 +249,12 @@ impl RuleMeta {
 
     pub const fn options(mut self, options: &'static OptionsDecl) -> Self {
         self.options = Some(options);
+        self
+    }
+
+    /// Tag the rule as a security rule of this gravity (see `security_severity`).
+    pub const fn security_severity(mut self, score: f32) -> Self {
+        self.security_severity = Some(score);
         self
     }
 

@@ -8,26 +8,6 @@ use crate::rules::{self, REGISTRY};
 const HELP_URI: &str = "https://github.com/flash-tickets/ftlint/blob/main/rules/";
 const BASE: &str = "SRCROOT";
 
-/// GitHub code scanning ranks security alerts by `security-severity` (0–10):
-/// the rules whose findings are exposures rather than hygiene or wiring.
-const SECURITY_SEVERITY: &[(&str, &str)] = &[
-    ("no-plaintext-secret", "9.0"),
-    ("plaintext-credential", "9.0"),
-    ("secret-generator-literal", "8.0"),
-    ("privileged-container", "8.0"),
-    ("host-namespace", "8.0"),
-    ("cluster-admin-binding", "8.0"),
-    ("argocd-rbac-default", "7.0"),
-    ("privilege-escalation", "6.0"),
-    ("rbac-wildcard", "6.0"),
-    ("argocd-cluster-resource-wildcard", "6.0"),
-    ("run-as-root", "5.0"),
-    ("image-registry", "5.0"),
-    ("readonly-root-fs", "4.0"),
-    ("sa-token-automount", "4.0"),
-    ("default-service-account", "3.0"),
-];
-
 fn level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -146,8 +126,10 @@ fn rule_json(id: &str) -> Value {
         "helpUri": format!("{HELP_URI}{}.md", m.id),
         "defaultConfiguration": {"level": level(m.severity), "enabled": m.enabled},
     });
-    if let Some((_, sev)) = SECURITY_SEVERITY.iter().find(|(r, _)| *r == m.id) {
-        rule["properties"] = json!({"tags": ["security"], "security-severity": sev});
+    if let Some(score) = m.security_severity {
+        // GitHub reads the score as a string holding a number.
+        rule["properties"] =
+            json!({"tags": ["security"], "security-severity": format!("{score:.1}")});
     }
     rule
 }

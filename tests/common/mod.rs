@@ -3,6 +3,8 @@
 //! run the binary on a scratch repository.
 #![allow(dead_code)] // each test crate uses its own subset
 
+pub mod schemas;
+
 use std::path::{Path, PathBuf};
 
 use ftlint::config::{self, Config};

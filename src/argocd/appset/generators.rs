@@ -17,6 +17,10 @@ pub trait Tree {
     fn files(&self) -> Vec<(&str, Option<J>)>;
     /// Cluster Secrets (`argocd.argoproj.io/secret-type: cluster`) of the repository.
     fn clusters(&self) -> &[Cluster];
+    /// The controller runs with the new (doublestar) git file globbing.
+    fn new_git_file_globbing(&self) -> bool {
+        false
+    }
 }
 
 /// A cluster Secret, as `getClusterParameters` reads it.
@@ -61,19 +65,23 @@ impl Gen<'_> {
         for entry in generator.entries() {
             let node = &entry.value;
             let produced = match entry.key.name.as_str() {
-                "selector" | "values" => continue,
                 "list" => Some(self.list(node)),
                 "clusters" => self.clusters(node),
                 "git" => self.git(node),
                 "matrix" if depth < MAX_DEPTH => self.matrix(node, depth),
                 "merge" if depth < MAX_DEPTH => self.merge(node, depth),
-                kind => {
+                kind if is_live_generator(kind) => {
                     self.not_expandable.push(NotExpandable {
-                        kind: kind_name(kind),
+                        kind: kind_name(kind).unwrap_or_default(),
                         span: entry.key.span,
                     });
                     None
                 }
+                // `selector`, or a key that is no generator: the CRD has no
+                // such field, so Argo CD never sees it (`GetRelevantGenerators`
+                // walks the struct's fields) and the other generators of the
+                // entry still produce. The `schema` rule reports the key.
+                _ => continue,
             };
             match produced {
                 Some(elements) => out.extend(elements),
@@ -204,7 +212,32 @@ impl Gen<'_> {
                 params,
             });
         }
+        if node.get("flatList").and_then(Node::as_bool) == Some(true) {
+            return Some(vec![self.flat_list(node, out)]);
+        }
         Some(out)
+    }
+
+    /// `flatList: true` (`paramHolder.consolidate`): one parameter set
+    /// `{clusters: [...]}` instead of one per cluster; flattened to
+    /// `clusters.0.name`, ... for the default syntax.
+    fn flat_list(&self, node: &Node, clusters: Vec<Element>) -> Element {
+        let mut params = Map::new();
+        let list: Vec<J> = clusters.into_iter().map(|e| e.params).collect();
+        if self.syntax.go {
+            params.insert("clusters".into(), J::Array(list));
+        } else {
+            let mut nested = Map::new();
+            nested.insert("clusters".into(), J::Array(list));
+            for (k, v) in flatten(&J::Object(nested)) {
+                params.insert(k, J::String(text(&v)));
+            }
+        }
+        Element {
+            span: node.span,
+            label: "clusters (flat list)".into(),
+            params: J::Object(params),
+        }
     }
 
     /// `values:` rendered with the element's parameters (`appendTemplatedValues`).
@@ -301,9 +334,10 @@ impl Gen<'_> {
             };
             let pattern = node.scalar_text().unwrap_or_default();
             let exclude = item.get("exclude").and_then(Node::as_bool) == Some(true);
+            let new_globbing = self.tree.new_git_file_globbing();
             let matching = files
                 .iter()
-                .filter(|(p, _)| glob::matches(&pattern, p, &['/']));
+                .filter(|(p, _)| git_file_match(&pattern, p, new_globbing));
             if exclude {
                 let gone: Vec<&str> = matching.map(|(p, _)| *p).collect();
                 selected.retain(|(p, _, _)| !gone.contains(p));
@@ -524,6 +558,19 @@ fn path_params(dir: &str, file: Option<&str>, prefix: &str, go: bool) -> J {
     J::Object(m)
 }
 
+/// Which files a git `files` pattern selects. By default the repo server
+/// hands the pattern to `git ls-files` as a pathspec, where `*` and `?` cross
+/// `/` (`some-path/*.yaml` matches files at any depth, as
+/// Generators-Git-File-Globbing.md warns); with the new globbing enabled it
+/// uses doublestar: `*` stays within a segment, `**` crosses them.
+fn git_file_match(pattern: &str, path: &str, new_globbing: bool) -> bool {
+    if new_globbing {
+        glob::matches(pattern, path, &['/'])
+    } else {
+        glob::matches(pattern, path, &[])
+    }
+}
+
 /// Go's `path.Match`: `*` and `?` never cross `/`, `[...]` classes; no `**`
 /// (two stars are two single-segment stars) and no braces.
 fn path_match(pattern: &str, path: &str) -> bool {
@@ -631,13 +678,19 @@ fn compact(v: &J) -> String {
     }
 }
 
-fn kind_name(key: &str) -> &'static str {
-    match key {
+/// Generators whose parameters come from a live system, and matrix/merge
+/// nested deeper than the CRD allows.
+fn is_live_generator(key: &str) -> bool {
+    kind_name(key).is_some()
+}
+
+fn kind_name(key: &str) -> Option<&'static str> {
+    Some(match key {
         "scmProvider" => "scmProvider",
         "pullRequest" => "pullRequest",
         "clusterDecisionResource" => "clusterDecisionResource",
         "plugin" => "plugin",
         "matrix" | "merge" => "matrix/merge nested deeper than Argo CD allows",
-        _ => "unknown generator",
-    }
+        _ => return None,
+    })
 }

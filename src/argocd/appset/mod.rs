@@ -15,6 +15,8 @@
 
 mod generators;
 pub mod gotemplate;
+mod parse_error;
+mod patch;
 mod render;
 mod sprig;
 mod template_error;
@@ -74,6 +76,14 @@ pub enum Issue {
         fatal: bool,
         /// What Argo CD writes instead (`<no value>`, the tag as written).
         rendered: String,
+    },
+    /// A Go template string Argo CD cannot parse (`{{cluster}}` under
+    /// `goTemplate: true`): the element's Application is not generated.
+    TemplateError {
+        span: Span,
+        text: String,
+        reason: String,
+        element: String,
     },
 }
 

@@ -16,6 +16,8 @@ pub struct Rendered {
     pub missing: Vec<String>,
     /// `missingkey=error` failed: Argo CD stops the ApplicationSet.
     pub fatal: bool,
+    /// Go rejects the template itself (why): Argo CD generates nothing for it.
+    pub invalid: Option<String>,
 }
 
 /// Render one string. A string the evaluator cannot run (an unknown Sprig
@@ -36,16 +38,18 @@ pub fn render(s: &str, params: &J, syntax: Syntax) -> Rendered {
                 Rendered {
                     missing: if printed { r.missing } else { Vec::new() },
                     text: r.text,
-                    fatal: false,
+                    ..Default::default()
                 }
             }
             Err(Error::MissingKey(k)) => Rendered {
                 text: s.to_string(),
                 missing: vec![k],
                 fatal: true,
+                ..Default::default()
             },
-            Err(_) => Rendered {
+            Err(e) => Rendered {
                 text: s.to_string(),
+                invalid: super::parse_error::argo_cd_fails(s, &e),
                 ..Default::default()
             },
         };
@@ -95,7 +99,8 @@ fn is_param_name(key: &str) -> bool {
 }
 
 /// The Application template rendered for one element, or `None` when Argo
-/// CD fails on it (`missingkey=error`). Missing parameters are recorded in
+/// CD fails on it (`missingkey=error`, a string Go cannot parse). Missing
+/// parameters and parse errors are recorded in
 /// `issues` at the string that reads them.
 pub fn render_template(
     template: &Node,
@@ -121,14 +126,30 @@ pub fn render_template(
                 },
             });
         }
-        fatal |= r.fatal;
+        if let Some(reason) = &r.invalid {
+            issues.push(Issue::TemplateError {
+                span,
+                text: s.to_string(),
+                reason: reason.clone(),
+                element: element.label.clone(),
+            });
+        }
+        fatal |= r.fatal || r.invalid.is_some();
         r.text
     });
     if fatal {
         return None;
     }
-    if let Some(patch) = patch.filter(|_| syntax.go) {
-        apply_patch(&mut node, patch, &element.params, syntax);
+    // `templatePatch` is rendered like the template, in the set's syntax
+    // (the controller does not require `goTemplate`); a patch that fails to
+    // render, or keeps a tag, is not applied.
+    if let Some(patch) = patch {
+        if let Some(src) = patch.as_str() {
+            let rendered = render(src, &element.params, syntax);
+            if !rendered.fatal && !rendered.text.contains("{{") {
+                super::patch::apply(&mut node, &rendered.text, patch.span);
+            }
+        }
     }
     Some(node)
 }
@@ -185,42 +206,5 @@ fn fill_empty(dest: &mut Node, src: &Node) {
             Some(existing) => fill_empty(&mut existing.value, &e.value),
             None => d.push(e.clone()),
         }
-    }
-}
-
-/// `templatePatch`: a Go template rendered per element, read as YAML and
-/// merged into the rendered Application (maps merged, other values replaced).
-fn apply_patch(app: &mut Node, patch: &Node, params: &J, syntax: Syntax) {
-    let Some(src) = patch.as_str() else {
-        return;
-    };
-    let rendered = render(src, params, syntax);
-    if rendered.fatal || rendered.text.contains("{{") {
-        return;
-    }
-    let parsed = crate::yaml::parse(&rendered.text, patch.span.file);
-    let Some(doc) = parsed.documents.first() else {
-        return;
-    };
-    let value = doc.root.to_json();
-    if !value.is_object() {
-        return;
-    }
-    // The patch's text is not in any file: its values point at `templatePatch`.
-    let patch_node = Node::from_json(&value, patch.span);
-    merge_patch(app, &patch_node);
-}
-
-fn merge_patch(dest: &mut Node, patch: &Node) {
-    match (&mut dest.value, &patch.value) {
-        (Value::Map(d), Value::Map(p)) => {
-            for e in p {
-                match d.iter_mut().find(|x| x.key.name == e.key.name) {
-                    Some(existing) => merge_patch(&mut existing.value, &e.value),
-                    None => d.push(e.clone()),
-                }
-            }
-        }
-        _ => *dest = patch.clone(),
     }
 }

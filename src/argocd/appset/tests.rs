@@ -11,6 +11,7 @@ struct FakeTree {
     dirs: Vec<String>,
     files: Vec<(String, J)>,
     clusters: Vec<Cluster>,
+    new_globbing: bool,
 }
 
 impl Tree for FakeTree {
@@ -28,6 +29,9 @@ impl Tree for FakeTree {
     }
     fn clusters(&self) -> &[Cluster] {
         &self.clusters
+    }
+    fn new_git_file_globbing(&self) -> bool {
+        self.new_globbing
     }
 }
 
@@ -57,6 +61,7 @@ fn tree() -> FakeTree {
             ),
         ],
         clusters: Vec::new(),
+        new_globbing: false,
     }
 }
 
@@ -311,12 +316,100 @@ fn missing_keys_by_syntax() {
     );
 }
 
+/// The Applications of the first generator, rendered whole.
+fn rendered(yaml: &str) -> Vec<Node> {
+    let parsed = parse(yaml, FileId(0));
+    let spec = parsed.documents[0].root.get("spec").unwrap();
+    let mut x = expand(spec, &tree());
+    let group = x.groups[0].clone();
+    group
+        .elements
+        .iter()
+        .filter_map(|e| {
+            render_template(
+                &group.template,
+                e,
+                Syntax::of(spec),
+                spec.get("templatePatch"),
+                &mut x.issues,
+            )
+        })
+        .collect()
+}
+
+fn strings(n: Option<&Node>) -> Vec<String> {
+    n.map(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(Node::scalar_text)
+        .collect()
+}
+
 #[test]
-fn template_patch_is_merged() {
-    let yaml = "spec:\n  goTemplate: true\n  generators:\n  - list:\n      elements:\n      - env: prod\n        auto: true\n      - env: dev\n        auto: false\n  template:\n    metadata:\n      name: 'web-{{.env}}'\n    spec:\n      project: default\n  templatePatch: |\n    spec:\n      project: '{{.env}}'\n    {{- if .auto }}\n      syncPolicy:\n        automated: {}\n    {{- end }}\n";
-    let (out, _) = apps(yaml, &tree());
-    assert_eq!(out[0].1, "prod");
-    assert_eq!(out[1].1, "dev");
+fn template_patch_is_a_strategic_merge_that_keeps_the_project() {
+    // The shape of Template.md's templatePatch example, plus a project the
+    // patch may not change and a list it replaces.
+    let yaml = "spec:\n  goTemplate: true\n  generators:\n  - list:\n      elements:\n      - env: prod\n        autoSync: true\n        valueFiles: [values.large.yaml, values.debug.yaml]\n      - env: dev\n        autoSync: false\n        valueFiles: [values.dev.yaml]\n  template:\n    metadata:\n      name: 'web-{{.env}}'\n      finalizers: [resources-finalizer.argocd.argoproj.io]\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/example/gitops\n        path: apps/web\n        helm:\n          valueFiles: [values.yaml]\n          releaseName: web\n  templatePatch: |\n    metadata:\n      finalizers: [example.com/cleanup]\n    spec:\n      project: '{{.env}}'\n      source:\n        helm:\n          valueFiles:\n          {{- range $f := .valueFiles }}\n            - {{ $f }}\n          {{- end }}\n    {{- if .autoSync }}\n      syncPolicy:\n        automated:\n          prune: true\n    {{- end }}\n";
+    let apps = rendered(yaml);
+    assert_eq!(apps.len(), 2);
+    let (prod, dev) = (&apps[0], &apps[1]);
+    // `finalApp.Spec.Project = app.Spec.Project`.
+    assert_eq!(prod.str_at(&["spec", "project"]), Some("default"));
+    assert_eq!(dev.str_at(&["spec", "project"]), Some("default"));
+    // Lists are replaced (the Application type declares no merge key)...
+    assert_eq!(
+        strings(prod.path(&["spec", "source", "helm", "valueFiles"])),
+        ["values.large.yaml", "values.debug.yaml"]
+    );
+    assert_eq!(
+        strings(dev.path(&["spec", "source", "helm", "valueFiles"])),
+        ["values.dev.yaml"]
+    );
+    // ...maps are merged...
+    assert_eq!(
+        prod.str_at(&["spec", "source", "helm", "releaseName"]),
+        Some("web")
+    );
+    assert_eq!(prod.str_at(&["spec", "source", "path"]), Some("apps/web"));
+    assert!(prod.path(&["spec", "syncPolicy", "automated"]).is_some());
+    assert!(dev.path(&["spec", "syncPolicy"]).is_none());
+    // ...and finalizers (patchStrategy merge in ObjectMeta) are a union.
+    assert_eq!(
+        strings(prod.path(&["metadata", "finalizers"])),
+        [
+            "resources-finalizer.argocd.argoproj.io",
+            "example.com/cleanup"
+        ]
+    );
+}
+
+#[test]
+fn template_patch_null_and_directives() {
+    // A bare `source:` clears it (argo-cd #17040); `$patch: replace`
+    // replaces a map; `$patch: delete` removes one.
+    let yaml = "spec:\n  goTemplate: true\n  generators:\n  - list:\n      elements:\n      - env: prod\n  template:\n    metadata:\n      name: 'web-{{.env}}'\n      labels: {team: web, tier: front}\n      annotations: {a: b}\n    spec:\n      project: default\n      source:\n        path: apps/web\n      destination:\n        namespace: web\n        server: https://kubernetes.default.svc\n  templatePatch: |\n    metadata:\n      labels:\n        $patch: replace\n        env: '{{.env}}'\n      annotations:\n        $patch: delete\n    spec:\n      source:\n";
+    let apps = rendered(yaml);
+    let app = &apps[0];
+    assert!(app.path(&["spec", "source"]).is_none());
+    assert_eq!(
+        app.str_at(&["spec", "destination", "namespace"]),
+        Some("web")
+    );
+    let labels: Vec<&str> = app
+        .path(&["metadata", "labels"])
+        .unwrap()
+        .entries()
+        .iter()
+        .map(|e| e.key.name.as_str())
+        .collect();
+    assert_eq!(labels, ["env"]);
+    assert_eq!(app.str_at(&["metadata", "labels", "env"]), Some("prod"));
+    assert!(app.path(&["metadata", "annotations"]).is_none());
+    // Clearing the spec cannot drop the project either.
+    let cleared = yaml.replace("    spec:\n      source:\n", "    spec:\n");
+    let apps = rendered(&cleared);
+    assert!(apps[0].path(&["spec", "source"]).is_none());
+    assert_eq!(apps[0].str_at(&["spec", "project"]), Some("default"));
 }
 
 #[test]
@@ -334,4 +427,90 @@ fn live_generators_are_counted_and_their_template_kept() {
         x.groups[0].template.str_at(&["spec", "project"]),
         Some("default")
     );
+}
+
+#[test]
+fn keys_that_are_no_generator_are_dropped() {
+    // The CRD has no such field: Argo CD never sees `values`/`foo` at the
+    // entry's level, and the list beside them still generates.
+    let yaml = "spec:\n  generators:\n  - list:\n      elements:\n      - env: prod\n    foo: bar\n    values:\n      x: y\n  - foo: {elements: [{env: dev}]}\n  template:\n    metadata:\n      name: 'web-{{env}}'\n";
+    let (out, x) = apps(yaml, &tree());
+    assert_eq!(names(&out), vec!["web-prod"]);
+    assert!(x.not_expandable.is_empty());
+    assert!(x.groups.iter().all(|g| !g.unknown));
+}
+
+#[test]
+fn git_file_globbing_default_and_new() {
+    // Generators-Git-File-Globbing.md: by default `*` crosses directories
+    // (a git pathspec); with the new globbing it stays within one.
+    let yaml = "spec:\n  generators:\n  - git:\n      repoURL: https://github.com/example/gitops\n      files:\n      - path: cluster-config/*/config.json\n  template:\n    metadata:\n      name: '{{cluster.name}}'\n";
+    let (out, x) = apps(yaml, &tree());
+    assert_eq!(names(&out), vec!["engineering-dev", "engineering-prod"]);
+    assert!(x.issues.is_empty());
+    let mut t = tree();
+    t.new_globbing = true;
+    let (out, x) = apps(yaml, &t);
+    assert!(out.is_empty());
+    assert!(matches!(
+        &x.issues[..],
+        [Issue::NothingMatched { files: true, .. }]
+    ));
+    let doublestar = yaml.replace("cluster-config/*/", "cluster-config/**/");
+    let (out, _) = apps(&doublestar, &t);
+    assert_eq!(names(&out), vec!["engineering-dev", "engineering-prod"]);
+}
+
+#[test]
+fn matrix_git_directories_by_clusters_and_the_nesting_limit() {
+    // The shape of Generators-Matrix.md's "Git Directory generator + Cluster
+    // generator" example: every directory on every selected cluster.
+    let mut t = tree();
+    t.clusters = vec![
+        cluster("staging", "https://1.2.3.4", "staging"),
+        cluster("production", "https://2.4.6.8", "production"),
+    ];
+    let yaml = "spec:\n  goTemplate: true\n  goTemplateOptions: [\"missingkey=error\"]\n  generators:\n  - matrix:\n      generators:\n      - git:\n          repoURL: https://github.com/example/gitops.git\n          revision: HEAD\n          directories:\n          - path: apps/*\n      - clusters:\n          selector:\n            matchLabels:\n              argocd.argoproj.io/secret-type: cluster\n  template:\n    metadata:\n      name: '{{.path.basename}}-{{.name}}'\n    spec:\n      project: '{{index .metadata.labels \"environment\"}}'\n      source:\n        path: '{{.path.path}}'\n      destination:\n        namespace: '{{.path.basename}}'\n";
+    let (out, x) = apps(yaml, &t);
+    assert_eq!(
+        names(&out),
+        vec![
+            "api-staging",
+            "api-production",
+            "legacy-staging",
+            "legacy-production",
+            "web-staging",
+            "web-production"
+        ]
+    );
+    assert_eq!(out[1].1, "production");
+    assert_eq!(out[1].2, "apps/api");
+    assert!(x.issues.is_empty() && x.not_expandable.is_empty());
+    // Combination generators nest once (the doc's "third level is invalid").
+    let nested = "spec:\n  generators:\n  - matrix:\n      generators:\n      - matrix:\n          generators:\n          - matrix:\n              generators:\n              - list: {elements: [{a: b}]}\n              - list: {elements: [{c: d}]}\n          - list: {elements: [{e: f}]}\n      - list: {elements: [{g: h}]}\n  template:\n    metadata:\n      name: '{{a}}'\n";
+    let (out, x) = apps(nested, &tree());
+    assert!(out.is_empty());
+    assert_eq!(
+        x.not_expandable.iter().map(|n| n.kind).collect::<Vec<_>>(),
+        vec!["matrix/merge nested deeper than Argo CD allows"]
+    );
+}
+
+#[test]
+fn clusters_flat_list_is_one_parameter_set() {
+    // Generators-Cluster.md's `flatList: true`: one Application for all
+    // clusters, with `.clusters` a list.
+    let mut t = tree();
+    t.clusters = vec![
+        cluster("prod-eu", "https://prod-eu", "prod"),
+        cluster("staging", "https://staging", "staging"),
+    ];
+    let yaml = "spec:\n  goTemplate: true\n  generators:\n  - clusters:\n      flatList: true\n      selector:\n        matchLabels:\n          environment: prod\n  template:\n    metadata:\n      name: 'all-clusters'\n    spec:\n      project: default\n      source:\n        path: '{{range .clusters}}{{.name}} {{end}}'\n";
+    let (out, x) = apps(yaml, &t);
+    assert_eq!(names(&out), vec!["all-clusters"]);
+    assert_eq!(out[0].2, "prod-eu ");
+    assert!(x.issues.is_empty());
+    let fast = "spec:\n  generators:\n  - clusters:\n      flatList: true\n  template:\n    metadata:\n      name: '{{clusters.0.name}}-{{clusters.2.name}}'\n";
+    let (out, _) = apps(fast, &t);
+    assert_eq!(names(&out), vec!["prod-eu-in-cluster"]);
 }

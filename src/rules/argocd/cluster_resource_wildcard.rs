@@ -11,7 +11,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::Repo,
     "an AppProject whitelists every cluster-scoped resource",
-);
+)
+.security_severity(6.0);
 
 impl Rule for ClusterResourceWildcard {
     fn meta(&self) -> &RuleMeta {

@@ -13,7 +13,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Error,
     Scope::Repo,
     "argocd-rbac-cm `policy.default` grants more than `role:readonly`",
-);
+)
+.security_severity(7.0);
 
 impl Rule for RbacDefault {
     fn meta(&self) -> &RuleMeta {

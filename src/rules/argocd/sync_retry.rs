@@ -22,16 +22,122 @@ pub struct SyncRetry;
 struct Options {
     #[serde(default)]
     require_explicit: bool,
+    /// The team's retry policy: set `team_limit` to compare the explicit
+    /// policy of manual-sync prod Applications with it.
+    team_limit: Option<i64>,
+    team_backoff_duration: Option<String>,
+    team_backoff_factor: Option<i64>,
+    team_backoff_max_duration: Option<String>,
 }
 
 static OPTIONS: OptionsDecl = OptionsDecl {
-    fields: &[OptionField {
-        name: "require_explicit",
-        kind: OptionKind::Bool,
-        doc: "also report an automated sync without a `retry` block (Argo CD's default applies), for teams whose policy wants it written out",
-    }],
+    fields: &[
+        OptionField {
+            name: "require_explicit",
+            kind: OptionKind::Bool,
+            doc: "also report an automated sync without a `retry` block (Argo CD's default applies), for teams whose policy wants it written out",
+        },
+        OptionField {
+            name: "team_limit",
+            kind: OptionKind::Integer,
+            doc: "the team's retry limit; when set, a manual-sync prod Application whose explicit `retry` differs from the team's policy is reported",
+        },
+        OptionField {
+            name: "team_backoff_duration",
+            kind: OptionKind::String,
+            doc: "the team's `backoff.duration` (default 5s, Argo CD's)",
+        },
+        OptionField {
+            name: "team_backoff_factor",
+            kind: OptionKind::Integer,
+            doc: "the team's `backoff.factor` (default 2)",
+        },
+        OptionField {
+            name: "team_backoff_max_duration",
+            kind: OptionKind::String,
+            doc: "the team's `backoff.maxDuration` (default 3m)",
+        },
+    ],
     parse: parse_as::<Options>,
 };
+
+/// A retry policy as the controller reads it (`RetryStrategy`): a written
+/// block without `limit` has limit 0; backoff fields default to 5s × 2, 3m.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Policy {
+    limit: i64,
+    duration: u64,
+    factor: u64,
+    max: u64,
+}
+
+impl Policy {
+    fn of(retry: &Node) -> Option<Policy> {
+        let backoff = retry.get("backoff");
+        let get = |k: &str| backoff.and_then(|b| b.get(k)).and_then(Node::scalar_text);
+        Some(Policy {
+            limit: match retry.get("limit") {
+                Some(n) => n.as_i64()?,
+                None => 0,
+            },
+            duration: match get("duration") {
+                Some(d) => parse_duration(&d)?,
+                None => DEFAULT_DURATION,
+            },
+            factor: match get("factor") {
+                Some(f) => f.parse().ok()?,
+                None => DEFAULT_FACTOR,
+            },
+            max: match get("maxDuration") {
+                Some(d) => parse_duration(&d)?,
+                None => DEFAULT_MAX,
+            },
+        })
+    }
+
+    /// The team's policy from the options, `None` when `team_limit` is unset.
+    fn team(o: &Options) -> Option<Policy> {
+        let secs = |s: &Option<String>, default| match s {
+            Some(s) => parse_duration(s),
+            None => Some(default),
+        };
+        Some(Policy {
+            limit: o.team_limit?,
+            duration: secs(&o.team_backoff_duration, DEFAULT_DURATION)?,
+            factor: o
+                .team_backoff_factor
+                .map_or(DEFAULT_FACTOR, |f| f.max(0) as u64),
+            max: secs(&o.team_backoff_max_duration, DEFAULT_MAX)?,
+        })
+    }
+
+    /// `limit 2 (team: 5), backoff.maxDuration 600s (team: 180s)`.
+    fn differences(&self, team: &Policy) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut field = |name: &str, mine: String, theirs: String| {
+            if mine != theirs {
+                out.push(format!("{name} {mine} (team: {theirs})"));
+            }
+        };
+        field("limit", self.limit.to_string(), team.limit.to_string());
+        field(
+            "backoff.duration",
+            format!("{}s", self.duration),
+            format!("{}s", team.duration),
+        );
+        field(
+            "backoff.factor",
+            self.factor.to_string(),
+            team.factor.to_string(),
+        );
+        field(
+            "backoff.maxDuration",
+            format!("{}s", self.max),
+            format!("{}s", team.max),
+        );
+        out
+    }
+}
 
 static META: RuleMeta = RuleMeta::new(
     "argocd-sync-retry",
@@ -99,6 +205,8 @@ enum Problem {
         schedule: String,
     },
     Implicit(Span),
+    /// A manual-sync prod Application whose explicit policy is not the team's.
+    NotTeams(Span, Vec<String>),
 }
 
 /// The longest single wait the policy reaches (seconds).
@@ -167,8 +275,11 @@ fn shortest_window(project: &Project, app: &App) -> Option<(u64, String)> {
         .min_by_key(|(d, _)| *d)
 }
 
-fn problem(app: &App, model: &crate::argocd::Model, explicit: bool) -> Option<Problem> {
-    let automated = app.automated?;
+fn problem(app: &App, model: &crate::argocd::Model, options: &Options) -> Option<Problem> {
+    let Some(automated) = app.automated else {
+        return not_teams(app, options);
+    };
+    let explicit = options.require_explicit;
     let policy = sync_policy(app)?;
     let Some(entry) = policy.entry("retry") else {
         return explicit.then_some(Problem::Implicit(automated));
@@ -199,9 +310,25 @@ fn problem(app: &App, model: &crate::argocd::Model, explicit: bool) -> Option<Pr
     })
 }
 
+/// A prod Application synced by hand uses its written `retry` for the syncs
+/// people start (the UI offers it); with the team's policy configured, one
+/// that differs from it is reported.
+fn not_teams(app: &App, options: &Options) -> Option<Problem> {
+    let team = Policy::team(options)?;
+    if app.env.as_deref() != Some("prod") {
+        return None;
+    }
+    let entry = sync_policy(app)?.entry("retry")?;
+    let diffs = Policy::of(&entry.value)?.differences(&team);
+    (!diffs.is_empty()).then_some(Problem::NotTeams(entry.key.span, diffs))
+}
+
 fn span_of(p: &Problem) -> Span {
     match p {
-        Problem::NoRetry(s, _) | Problem::Unbounded(s) | Problem::Implicit(s) => *s,
+        Problem::NoRetry(s, _)
+        | Problem::Unbounded(s)
+        | Problem::Implicit(s)
+        | Problem::NotTeams(s, _) => *s,
         Problem::PastWindow { span, .. } => *span,
     }
 }
@@ -213,11 +340,11 @@ impl Rule for SyncRetry {
 
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
-        let explicit = typed::<Options>(cx.options).require_explicit;
-        let find = |app: &App| problem(app, m, explicit).map(|p| (span_of(&p), String::new()));
+        let options = typed::<Options>(cx.options);
+        let find = |app: &App| problem(app, m, &options).map(|p| (span_of(&p), String::new()));
         for hit in super::hits(m, find) {
             let app = hit.app();
-            let Some(p) = problem(app, m, explicit) else {
+            let Some(p) = problem(app, m, &options) else {
                 continue;
             };
             let who = hit.subject(m);
@@ -237,6 +364,10 @@ impl Rule for SyncRetry {
                 Problem::Implicit(_) => (
                     format!("{who} syncs automatically without an explicit `retry` block (Argo CD's default applies: 5 retries, 5s × 2 up to 3m)"),
                     "write the retry policy out, as the team's policy requires",
+                ),
+                Problem::NotTeams(_, diffs) => (
+                    format!("{who} is synced by hand in prod with a `retry` policy that differs from the team's: {}", diffs.join(", ")),
+                    "use the team's retry policy (`team_*` options of argocd-sync-retry), or change the team's policy",
                 ),
             };
             let mut d = hit.finding(m, message).with_help(help);
@@ -273,7 +404,7 @@ fn fix_for(cx: &RepoCx, app: &App, p: &Problem) -> Option<Fix> {
             "write out Argo CD's default retry policy (5 attempts, 5s × 2 up to 3m)",
             edit::merge(vec![edit::insert_key(text, policy, RETRY)?]),
         ),
-        Problem::Unbounded(_) | Problem::PastWindow { .. } => return None,
+        Problem::Unbounded(_) | Problem::PastWindow { .. } | Problem::NotTeams(..) => return None,
     };
     Some(Fix {
         message: message.into(),

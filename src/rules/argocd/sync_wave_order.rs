@@ -18,14 +18,20 @@ static META: RuleMeta = RuleMeta::new(
     "a dependency syncs in a later wave than what needs it, or the wave policy is broken",
 );
 
-/// Wave of an object (Argo CD: 0 when absent or not an integer) and the
-/// annotation's span.
+/// Wave of an object (Argo CD: 0 when absent or not an integer; a Helm
+/// hook's `helm.sh/hook-weight` counts as its wave, `docs/user-guide/helm.md`)
+/// and the annotation's span.
 fn wave(o: &Object) -> (i64, Option<Span>) {
-    match o.annotation(SYNC_WAVE) {
+    let annotation = o
+        .annotation(SYNC_WAVE)
+        .or_else(|| o.annotation(HELM_HOOK_WEIGHT).filter(|_| is_hook(o)));
+    match annotation {
         Some(n) => (n.as_str().and_then(parse_wave).unwrap_or(0), Some(n.span)),
         None => (0, None),
     }
 }
+
+const HELM_HOOK_WEIGHT: &str = "helm.sh/hook-weight";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Need {
@@ -265,14 +271,6 @@ impl Rule for SyncWaveOrder {
         let m = model(cx.repo);
         let apps: Vec<_> = m.apps_deploying(&unit.id).collect();
         let any_wave = objs.iter().any(|o| o.annotation(SYNC_WAVE).is_some());
-        if !any_wave && apps.is_empty() {
-            return;
-        }
-        let context = |o: &Object| Context {
-            units: vec![unit.name().to_string()],
-            env: cx.env_of(o),
-            object: Some(o.display_id()),
-        };
         let relate_apps = |mut d: Diagnostic| {
             for app in &apps {
                 for (span, label) in app.related(m) {
@@ -280,6 +278,15 @@ impl Rule for SyncWaveOrder {
                 }
             }
             d
+        };
+        presync_hooks(cx, &relate_apps, out);
+        if !any_wave && apps.is_empty() {
+            return;
+        }
+        let context = |o: &Object| Context {
+            units: vec![unit.name().to_string()],
+            env: cx.env_of(o),
+            object: Some(o.display_id()),
         };
         let providers: Vec<(&Object, Need, String)> = objs
             .iter()
@@ -366,6 +373,87 @@ impl Rule for SyncWaveOrder {
                 );
                 d = relate_apps(d);
                 d.context = context(o);
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// A PreSync hook runs, and must finish, before any normal resource is
+/// applied (`docs/user-guide/sync-waves.md`, "How phases work"): one that
+/// mounts a Secret, ConfigMap, PVC or runs as a ServiceAccount synced in the
+/// Sync phase (or by a later PreSync wave) waits, on the first sync, for an
+/// object that does not exist yet, and the sync never gets past PreSync.
+fn presync_hooks(
+    cx: &UnitCx,
+    relate_apps: &dyn Fn(Diagnostic) -> Diagnostic,
+    out: &mut Vec<Diagnostic>,
+) {
+    let unit = cx.unit;
+    let phases = |o: &Object| crate::argocd::hook_phases(o).unwrap_or_default();
+    let presync = |o: &Object| phases(o).contains(&"PreSync");
+    let hooks: Vec<&Object> = unit.objects.iter().filter(|o| presync(o)).collect();
+    if hooks.is_empty() {
+        return;
+    }
+    for hook in &hooks {
+        let (hw, _) = wave(hook);
+        let hook_span = hook
+            .annotation(crate::argocd::HOOK)
+            .or_else(|| hook.annotation(crate::argocd::HELM_HOOK))
+            .map_or(hook.anchor_span(), |n| n.span);
+        for (need, name, at) in needs(hook) {
+            if !matches!(
+                need,
+                Need::Secret | Need::ConfigMap | Need::ServiceAccount | Need::Pvc
+            ) {
+                continue;
+            }
+            for dep in &unit.objects {
+                let Some((n, pname)) = provides(dep) else {
+                    continue;
+                };
+                if n != need || pname != name || std::ptr::eq(dep, *hook) {
+                    continue;
+                }
+                if dep.namespace.is_some()
+                    && hook.namespace.is_some()
+                    && dep.namespace != hook.namespace
+                {
+                    continue;
+                }
+                let later = if presync(dep) {
+                    let (dw, _) = wave(dep);
+                    if dw <= hw {
+                        continue;
+                    }
+                    format!("is a PreSync hook in the later wave {dw} (the hook's is {hw})")
+                } else if is_hook(dep) {
+                    format!("is a {} hook", phases(dep).join("/"))
+                } else {
+                    "syncs in the Sync phase".to_string()
+                };
+                let mut d = Diagnostic::new(
+                    hook_span,
+                    format!(
+                        "{} {} is a PreSync hook that {} {name}, which {later}: on the first sync the hook waits for an object that does not exist yet",
+                        hook.kind,
+                        hook.name,
+                        need.what(),
+                    ),
+                )
+                .with_related(at, format!("{} {} needs it here", hook.kind, hook.name))
+                .with_related(dep.anchor_span(), format!("{} {}", dep.kind, dep.name))
+                .with_help(format!(
+                    "make {} {} a PreSync hook in an earlier wave than {} {}, or run the hook in a later phase",
+                    dep.kind, dep.name, hook.kind, hook.name
+                ));
+                d = relate_apps(d);
+                d.context = Context {
+                    units: vec![unit.name().to_string()],
+                    env: cx.env_of(hook),
+                    object: Some(hook.display_id()),
+                };
                 out.push(d);
             }
         }

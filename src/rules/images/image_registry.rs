@@ -31,7 +31,8 @@ static META: RuleMeta = RuleMeta::new(
     "image registry not in the configured allow-list",
 )
 .off()
-.options(&OPTIONS);
+.options(&OPTIONS)
+.security_severity(5.0);
 
 impl Rule for ImageRegistry {
     fn meta(&self) -> &RuleMeta {

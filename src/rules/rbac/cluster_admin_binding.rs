@@ -9,7 +9,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Error,
     Scope::Object,
     "a (Cluster)RoleBinding grants `cluster-admin`",
-);
+)
+.security_severity(8.0);
 
 impl Rule for ClusterAdminBinding {
     fn meta(&self) -> &RuleMeta {

@@ -9,7 +9,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::Object,
     "a Role/ClusterRole with `*` in verbs, resources or apiGroups",
-);
+)
+.security_severity(6.0);
 
 impl Rule for RbacWildcard {
     fn meta(&self) -> &RuleMeta {

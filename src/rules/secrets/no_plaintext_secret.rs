@@ -29,7 +29,8 @@ static META: RuleMeta = RuleMeta::new(
 )
 .fix(crate::rules::FixAvailability::Sometimes(
     crate::diagnostic::Applicability::Safe,
-));
+))
+.security_severity(9.0);
 
 /// Key names that say what a value identifies, not what it unlocks: a Secret
 /// holding only these (with its password left empty) exposes nothing.

@@ -31,7 +31,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Error,
     Scope::Object,
     "a credential in plain text: ConfigMap data, env values, annotations, Argo CD notification service tokens (URLs with passwords, AWS keys, Slack/GitHub tokens, private keys, keys named *PASSWORD*/*SECRET*/*TOKEN* holding literals)",
-);
+)
+.security_severity(9.0);
 
 /// A literal value that a credential-named key may hold.
 fn literal(v: &Node) -> Option<&str> {

@@ -17,7 +17,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Error,
     Scope::File,
     "Kustomize `secretGenerator` with literals or files committed to the repo",
-);
+)
+.security_severity(8.0);
 
 fn file_part(item: &str) -> &str {
     // `files: [key=path]` or `[path]`

@@ -11,7 +11,8 @@ static META: RuleMeta = RuleMeta::new(
     Scope::Object,
     "the pod runs as the `default` ServiceAccount",
 )
-.off();
+.off()
+.security_severity(3.0);
 
 impl Rule for DefaultServiceAccount {
     fn meta(&self) -> &RuleMeta {

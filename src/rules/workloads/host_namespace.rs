@@ -10,7 +10,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Error,
     Scope::Object,
     "hostNetwork, hostPID or hostIPC",
-);
+)
+.security_severity(8.0);
 
 impl Rule for HostNamespace {
     fn meta(&self) -> &RuleMeta {

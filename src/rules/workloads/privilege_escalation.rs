@@ -10,7 +10,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::Object,
     "`allowPrivilegeEscalation` not false",
-);
+)
+.security_severity(6.0);
 
 impl Rule for PrivilegeEscalation {
     fn meta(&self) -> &RuleMeta {

@@ -10,7 +10,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Error,
     Scope::Object,
     "`securityContext.privileged: true`",
-);
+)
+.security_severity(8.0);
 
 impl Rule for PrivilegedContainer {
     fn meta(&self) -> &RuleMeta {

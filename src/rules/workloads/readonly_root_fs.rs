@@ -10,7 +10,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::Object,
     "`readOnlyRootFilesystem` not true",
-);
+)
+.security_severity(4.0);
 
 impl Rule for ReadonlyRootFs {
     fn meta(&self) -> &RuleMeta {

@@ -12,7 +12,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::Object,
     "`runAsNonRoot` not true, or `runAsUser: 0`",
-);
+)
+.security_severity(5.0);
 
 impl Rule for RunAsRoot {
     fn meta(&self) -> &RuleMeta {

@@ -17,7 +17,8 @@ static META: RuleMeta = RuleMeta::new(
     Severity::Warning,
     Scope::Object,
     "the pod mounts a ServiceAccount token without needing one (`automountServiceAccountToken` not false on pod or its ServiceAccount)",
-);
+)
+.security_severity(4.0);
 
 fn same_ns(a: &Option<String>, b: &Option<String>) -> bool {
     a.is_none() || b.is_none() || a == b
