@@ -228,7 +228,10 @@ pub fn generate(
     let mut data: Vec<Entry> = Vec::new();
     let mut binary: Vec<Entry> = Vec::new();
     for (k, v, span) in pairs {
-        let key = Key { name: k.into(), span };
+        let key = Key {
+            name: k.into(),
+            span,
+        };
         match (v, is_secret) {
             (Val::Text(s), false) => data.push(Entry {
                 key,

@@ -57,7 +57,8 @@ impl OpenApi {
                 api.kinds
                     .insert((api_version, text("kind")), e.key.name.to_string());
             }
-            api.definitions.insert(e.key.name.to_string(), e.value.clone());
+            api.definitions
+                .insert(e.key.name.to_string(), e.value.clone());
         }
         api
     }

@@ -520,7 +520,8 @@ fn parse_segment(
                     continue;
                 }
                 let tag = tag.map(tag_text);
-                let mut node = resolve_scalar(&value, style_of(style), tag.as_deref().map(Str::as_str));
+                let mut node =
+                    resolve_scalar(&value, style_of(style), tag.as_deref().map(Str::as_str));
                 node.span = b.span(start, end);
                 node.tag = tag;
                 b.push_node(node, anchor);

@@ -312,7 +312,12 @@ fn anchored_and_tagged_values_are_spanned_at_the_value() {
     );
     assert_eq!(slice(text, doc.root.get("c").unwrap().span), "k: v");
     assert_eq!(
-        doc.root.get("d").unwrap().tag.as_deref().map(|t| t.as_str()),
+        doc.root
+            .get("d")
+            .unwrap()
+            .tag
+            .as_deref()
+            .map(|t| t.as_str()),
         Some("!Ref")
     );
 }
