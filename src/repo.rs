@@ -343,6 +343,11 @@ impl Repo {
             .get_or_init(|| crate::index::Index::build(&self.units, &self.patch_files))
     }
 
+    /// The unit with this id (a hash lookup: rules ask once per Application).
+    pub fn unit(&self, id: &str) -> Option<&crate::model::Unit> {
+        self.index().unit(&self.units, id)
+    }
+
     pub fn is_patch_file(&self, id: FileId) -> bool {
         self.index().is_patch_file(id)
     }

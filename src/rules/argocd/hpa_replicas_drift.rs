@@ -156,7 +156,7 @@ impl Rule for HpaReplicasDrift {
             let respect = app.sync_options.iter().any(|o| o == RESPECT);
             let mut drifts: Vec<Drift> = Vec::new();
             for unit_id in &app.units {
-                let Some(unit) = repo.units.iter().find(|u| &u.id == unit_id) else {
+                let Some(unit) = repo.unit(unit_id) else {
                     continue;
                 };
                 let opts = app

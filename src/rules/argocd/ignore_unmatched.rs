@@ -4,12 +4,14 @@
 //! `ResourceIgnoreDifferences` in `pkg/apis/application/v1alpha1/types.go`):
 //! a typo silently leaves the drift it was meant to hide.
 
+use std::collections::HashSet;
+
 use super::model;
 use crate::argocd::{App, IgnoreRule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::rules::{RepoCx, Rule, RuleMeta, Scope};
-use crate::yaml::Span;
+use crate::yaml::{FileId, Span};
 
 /// An ignoreDifferences entry matching no deployed object.
 pub struct IgnoreUnmatched;
@@ -23,15 +25,19 @@ static META: RuleMeta = RuleMeta::new(
 
 /// The objects an Application deploys, with their live names, when every
 /// one of them is known: sources all in this repository, rendered fully.
-fn deployed<'r>(cx: &'r RepoCx, app: &App) -> Option<Vec<(&'r Object, String, Option<String>)>> {
+fn deployed<'r>(
+    cx: &'r RepoCx,
+    app: &App,
+    unrendered: &HashSet<FileId>,
+) -> Option<Vec<(&'r Object, String, Option<String>)>> {
     if app.units.is_empty() || app.sources.iter().any(|s| !s.in_repo || s.chart.is_some()) {
         return None;
     }
     let dest_ns = app.destination.namespace.as_ref().map(|n| n.value.clone());
     let mut out = Vec::new();
     for id in &app.units {
-        let unit = cx.repo.units.iter().find(|u| &u.id == id)?;
-        if !fully_rendered(cx, unit) {
+        let unit = cx.repo.unit(id)?;
+        if unit.files.iter().any(|f| unrendered.contains(f)) {
             return None;
         }
         let opts = app
@@ -58,16 +64,18 @@ fn deployed<'r>(cx: &'r RepoCx, app: &App) -> Option<Vec<(&'r Object, String, Op
     (!out.is_empty()).then_some(out)
 }
 
-/// No render problem (remote base, Helm chart, missing file) was reported
-/// for a file of the unit: its objects are all known.
-fn fully_rendered(cx: &RepoCx, unit: &crate::model::Unit) -> bool {
-    !cx.repo.render_events.iter().any(|ue| {
-        unit.files.contains(&ue.event.span.file)
-            && matches!(
+/// Files with a render problem (remote base, Helm chart, missing file): a
+/// unit holding one does not have all its objects known.
+fn unrendered_files(cx: &RepoCx) -> HashSet<FileId> {
+    (cx.repo.render_events.iter())
+        .filter(|ue| {
+            matches!(
                 crate::rules::kustomize::rule_of(ue.event.kind).0.id,
                 "kustomize-build" | "kustomize-missing-resource"
             )
-    })
+        })
+        .map(|ue| ue.event.span.file)
+        .collect()
 }
 
 fn closest(rule: &IgnoreRule, objects: &[(&Object, String, Option<String>)]) -> Option<String> {
@@ -110,8 +118,9 @@ impl Rule for IgnoreUnmatched {
 
     fn check_repo(&self, cx: &RepoCx, out: &mut Vec<Diagnostic>) {
         let m = model(cx.repo);
+        let unrendered = unrendered_files(cx);
         let unmatched = |app: &App| -> Vec<Span> {
-            let Some(objects) = deployed(cx, app) else {
+            let Some(objects) = deployed(cx, app, &unrendered) else {
                 return Vec::new();
             };
             app.ignore
@@ -144,7 +153,7 @@ impl Rule for IgnoreUnmatched {
                 let Some(rule) = app.ignore.iter().find(|r| r.span == span) else {
                     continue;
                 };
-                let objects = deployed(cx, app).unwrap_or_default();
+                let objects = deployed(cx, app, &unrendered).unwrap_or_default();
                 let what = format!(
                     "{}{}{}",
                     if rule.group.is_empty() {

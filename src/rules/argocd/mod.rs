@@ -120,7 +120,7 @@ pub(crate) fn hits<'m>(
 pub(crate) fn object_context(repo: &Repo, unit_ids: &[String], o: &Object) -> Context {
     let env = unit_ids
         .first()
-        .and_then(|id| repo.units.iter().find(|u| &u.id == id))
+        .and_then(|id| repo.unit(id))
         .and_then(|u| repo.env_of(u, o));
     Context {
         units: unit_ids.to_vec(),

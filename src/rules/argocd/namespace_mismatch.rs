@@ -90,7 +90,7 @@ fn source_namespace(cx: &RepoCx, app: &App) -> Option<(String, Span, &'static st
 /// A plain directory whose objects all set the same namespace: Argo CD
 /// applies them there, whatever the destination says.
 fn plain_namespace(cx: &RepoCx, dir: &str) -> Option<(String, Span, &'static str)> {
-    let unit = cx.repo.units.iter().find(|u| u.id == dir)?;
+    let unit = cx.repo.unit(dir)?;
     let mut found: Option<(String, Span)> = None;
     for o in &unit.objects {
         let Some(node) = o.root.path(&["metadata", "namespace"]) else {
