@@ -1,7 +1,7 @@
 //! The repository model: every file read and parsed, render units built, and
 //! the facts cross-resource rules need.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -108,6 +108,7 @@ fn helm_charts(files: &[String]) -> usize {
 /// their `directory` options.
 fn deployed_paths(model: &crate::argocd::Model) -> Vec<crate::units::DeployedPath> {
     let mut out: Vec<crate::units::DeployedPath> = Vec::new();
+    let mut seen: HashSet<crate::units::DeployedPath> = HashSet::new();
     for app in &model.apps {
         let spec = app.spec();
         // `app.sources` lists `spec.source` then `spec.sources`, in order.
@@ -138,7 +139,7 @@ fn deployed_paths(model: &crate::argocd::Model) -> Vec<crate::units::DeployedPat
                 include: glob("include"),
                 exclude: glob("exclude"),
             };
-            if !out.contains(&dp) {
+            if seen.insert(dp.clone()) {
                 out.push(dp);
             }
         }

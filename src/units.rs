@@ -5,7 +5,7 @@
 
 mod recognize;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -208,7 +208,7 @@ pub fn build(sources: &Sources) -> Built {
 }
 
 /// One in-repo path an Argo CD Application deploys, with its directory options.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DeployedPath {
     /// Normalised, relative to the root ("" is the root).
     pub path: String,
@@ -266,13 +266,20 @@ pub fn add_application_units(
     deployed: &[DeployedPath],
 ) -> bool {
     let mut changed = false;
+    // Asked once per deployed path: a set, not a scan of every unit.
+    let mut deployed_ids: HashSet<String> = (units.iter())
+        .filter(|u| u.is_deployed())
+        .map(|u| u.id.clone())
+        .collect();
     for dp in deployed {
-        if units.iter().any(|u| u.id == dp.path && u.is_deployed()) {
+        if deployed_ids.contains(&dp.path) {
             continue;
         }
         if kustomize::kustomization_file(sources, &dp.path).is_some() {
             if !is_component(sources, &dp.path) {
-                units.push(kustomize_unit(sources, &dp.path, events));
+                let unit = kustomize_unit(sources, &dp.path, events);
+                deployed_ids.insert(unit.id.clone());
+                units.push(unit);
                 changed = true;
             }
             continue;
@@ -319,6 +326,7 @@ pub fn add_application_units(
                 });
             }
         }
+        deployed_ids.insert(dp.path.clone());
         units.push(Unit {
             id: dp.path.clone(),
             kind: UnitKind::Application,
