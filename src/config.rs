@@ -206,7 +206,7 @@ impl Reader<'_> {
 
     fn string(&self, node: &Node, what: &str) -> Result<String, ConfigError> {
         match &node.value {
-            Value::Str(s) => Ok(s.clone()),
+            Value::Str(s) => Ok(s.to_string()),
             Value::Int(_) | Value::Float(_) => Ok(self.text[node.span.range()]
                 .trim_matches(['"', '\''])
                 .to_string()),
@@ -220,7 +220,7 @@ impl Reader<'_> {
     fn strings(&self, node: &Node, what: &str) -> Result<Vec<String>, ConfigError> {
         match &node.value {
             Value::Seq(items) => items.iter().map(|i| self.string(i, what)).collect(),
-            Value::Str(s) => Ok(vec![s.clone()]),
+            Value::Str(s) => Ok(vec![s.to_string()]),
             _ => Err(self.error(
                 node.span,
                 format!(
@@ -302,7 +302,7 @@ impl Reader<'_> {
                     .unwrap_or_default();
                 return Err(self.error(e.key.span, format!("unknown rule id `{id}`{hint}")));
             };
-            out.insert(id.clone(), self.rule_setting(&e.value, meta)?);
+            out.insert(id.to_string(), self.rule_setting(&e.value, meta)?);
         }
         Ok(out)
     }

@@ -82,7 +82,7 @@ fn node_at_mut<'a>(root: &'a mut Node, path: &[String]) -> Option<&'a mut Node> 
     let mut cur = root;
     for t in path {
         cur = match &mut cur.value {
-            Value::Map(entries) => &mut entries.iter_mut().find(|e| &e.key.name == t)?.value,
+            Value::Map(entries) => &mut entries.iter_mut().find(|e| e.key.name == *t)?.value,
             Value::Seq(items) => items.get_mut(t.parse::<usize>().ok()?)?,
             _ => return None,
         };

@@ -385,7 +385,7 @@ fn find_pod_template(root: &crate::yaml::Node) -> Option<Vec<String>> {
                 .unwrap_or(&[])
             {
                 let mut p = path.clone();
-                p.push(e.key.name.clone());
+                p.push(e.key.name.to_string());
                 if is_pod_template_schema(&e.value) {
                     return Some(p);
                 }

@@ -3,8 +3,11 @@
 //! Secrets, `argocd-*-cm`, which units each Application deploys, the
 //! app-of-apps tree and each Application's environment.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use serde_json::{Map, Value as J};
 
@@ -96,9 +99,13 @@ fn is_cluster_secret(o: &Object) -> bool {
 /// Every distinct object of interest (a base seen through several overlays
 /// once per distinct rendering) with the units it appears in, then the ones
 /// no unit renders (a bootstrap Application no kustomization includes, an
-/// `argocd-*-cm` written as a patch of a remote base).
-fn collect(input: &Input, pred: impl Fn(&Object) -> bool) -> Vec<(Object, Vec<String>)> {
-    let mut out: Vec<(Object, Vec<String>)> = Vec::new();
+/// `argocd-*-cm` written as a patch of a remote base). Rendered objects are
+/// borrowed, not copied: thousands of Applications would be cloned here.
+fn collect<'a>(
+    input: &'a Input,
+    pred: impl Fn(&Object) -> bool,
+) -> Vec<(Cow<'a, Object>, Vec<String>)> {
+    let mut out: Vec<(Cow<'a, Object>, Vec<String>)> = Vec::new();
     let mut index: HashMap<(Span, String), usize> = HashMap::new();
     let mut seen: HashSet<Span> = HashSet::new();
     for unit in input.units {
@@ -109,7 +116,7 @@ fn collect(input: &Input, pred: impl Fn(&Object) -> bool) -> Vec<(Object, Vec<St
                 Some(&i) if out[i].0.root == o.root => out[i].1.push(unit.id.clone()),
                 _ => {
                     index.insert(key, out.len());
-                    out.push((o.clone(), vec![unit.id.clone()]));
+                    out.push((Cow::Borrowed(o), vec![unit.id.clone()]));
                 }
             }
         }
@@ -131,7 +138,7 @@ fn collect(input: &Input, pred: impl Fn(&Object) -> bool) -> Vec<(Object, Vec<St
             };
             // A patch is a partial object: only a ConfigMap's data is whole.
             if pred(&o) && (!patch || is_argocd_config_map(&o)) {
-                out.push((o, Vec::new()));
+                out.push((Cow::Owned(o), Vec::new()));
             }
         }
     }
@@ -242,17 +249,21 @@ impl Model {
         let objects = collect(input, |o| {
             o.group() == "argoproj.io" || is_argocd_config_map(o) || is_cluster_secret(o)
         });
+        // Applications are most of the objects: parsed in parallel, in order.
+        model.apps = (objects.par_iter())
+            .filter(|(o, _)| o.kind == "Application" && is_argo(o, "Application"))
+            .map(|(o, units)| {
+                let mut app = parse_app(&o.root, o.file, Origin::Object);
+                app.defined_in = units.clone();
+                app
+            })
+            .collect();
         for (o, units) in &objects {
             match o.kind.as_str() {
-                "Application" if is_argo(o, "Application") => {
-                    let mut app = parse_app(&o.root, o.file, Origin::Object);
-                    app.defined_in = units.clone();
-                    model.apps.push(app);
-                }
                 "AppProject" if is_argo(o, "AppProject") => {
                     model.projects.push(parse_project(o, units))
                 }
-                "ConfigMap" => model.config_maps.push(o.clone()),
+                "ConfigMap" => model.config_maps.push(Object::clone(o)),
                 "Secret" => model.clusters.push(cluster_of(o)),
                 _ => {}
             }
@@ -269,7 +280,7 @@ impl Model {
                 model.this_repo_from = "inferred";
             }
         }
-        let appsets: Vec<&(Object, Vec<String>)> = objects
+        let appsets: Vec<&(Cow<Object>, Vec<String>)> = objects
             .iter()
             .filter(|(o, _)| is_argo(o, "ApplicationSet"))
             .collect();

@@ -48,7 +48,7 @@ fn walk(doc: &Node, type_name: &str, kind: &str, path: &mut Vec<String>, out: &m
         return;
     };
     for p in props.entries() {
-        path.push(p.key.name.clone());
+        path.push(p.key.name.to_string());
         let ext = |k: &str| p.value.get(k).and_then(Node::as_str);
         let spec = |section: &str| ConfigSpec {
             section: section.to_string(),

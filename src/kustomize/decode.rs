@@ -87,7 +87,7 @@ fn rename_keys(map: &mut Node, known: &[&str]) {
             continue;
         }
         if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(&e.key.name)) {
-            e.key.name = (*k).to_string();
+            e.key.name = (*k).into();
         }
     }
 }

@@ -29,7 +29,7 @@ impl GenOptions {
                         .map(|e| {
                             let text = e.value.scalar_text().unwrap_or_default();
                             (
-                                e.key.name.clone(),
+                                e.key.name.to_string(),
                                 Node::string(text, e.value.span),
                                 e.key.span,
                             )
@@ -228,7 +228,10 @@ pub fn generate(
     let mut data: Vec<Entry> = Vec::new();
     let mut binary: Vec<Entry> = Vec::new();
     for (k, v, span) in pairs {
-        let key = Key { name: k, span };
+        let key = Key {
+            name: k.into(),
+            span,
+        };
         match (v, is_secret) {
             (Val::Text(s), false) => data.push(Entry {
                 key,
@@ -253,7 +256,7 @@ pub fn generate(
     let opts = GenOptions::from_node(gen.get("options")).merged_with_global(global);
     let s = |v: &str| Node::string(v, gspan);
     let k = |n: &str| Key {
-        name: n.to_string(),
+        name: n.into(),
         span: gspan,
     };
     let mut meta = vec![Entry {
@@ -274,7 +277,7 @@ pub fn generate(
             .iter()
             .map(|(name, value, span)| Entry {
                 key: Key {
-                    name: name.clone(),
+                    name: name.into(),
                     span: *span,
                 },
                 value: value.clone(),

@@ -36,7 +36,7 @@ fn get_mut<'a>(node: &'a mut Node, toks: &[String]) -> Result<&'a mut Node, Stri
         cur = match &mut cur.value {
             Value::Map(entries) => entries
                 .iter_mut()
-                .find(|e| &e.key.name == t)
+                .find(|e| e.key.name == *t)
                 .map(|e| &mut e.value)
                 .ok_or_else(|| format!("missing key `{t}`"))?,
             Value::Seq(items) => {
@@ -57,13 +57,13 @@ fn add(root: &mut Node, toks: &[String], value: Node) -> Result<(), String> {
     let p = get_mut(root, parent)?;
     match &mut p.value {
         Value::Map(entries) => {
-            if let Some(e) = entries.iter_mut().find(|e| &e.key.name == last) {
+            if let Some(e) = entries.iter_mut().find(|e| e.key.name == *last) {
                 e.value = value;
             } else {
                 let span = value.span;
                 entries.push(Entry {
                     key: Key {
-                        name: last.clone(),
+                        name: last.into(),
                         span,
                     },
                     value,
@@ -81,7 +81,7 @@ fn add(root: &mut Node, toks: &[String], value: Node) -> Result<(), String> {
             let span = value.span;
             p.value = Value::Map(vec![Entry {
                 key: Key {
-                    name: last.clone(),
+                    name: last.into(),
                     span,
                 },
                 value,
@@ -102,7 +102,7 @@ fn remove(root: &mut Node, toks: &[String]) -> Result<(Node, Span), String> {
         Value::Map(entries) => {
             let i = entries
                 .iter()
-                .position(|e| &e.key.name == last)
+                .position(|e| e.key.name == *last)
                 .ok_or_else(|| format!("missing key `{last}`"))?;
             let e = entries.remove(i);
             Ok((e.value, e.key.span))

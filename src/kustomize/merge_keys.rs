@@ -55,9 +55,10 @@ impl OpenApi {
                     format!("{group}/{version}")
                 };
                 api.kinds
-                    .insert((api_version, text("kind")), e.key.name.clone());
+                    .insert((api_version, text("kind")), e.key.name.to_string());
             }
-            api.definitions.insert(e.key.name.clone(), e.value.clone());
+            api.definitions
+                .insert(e.key.name.to_string(), e.value.clone());
         }
         api
     }

@@ -428,7 +428,7 @@ pub fn fix(acc: &mut [Res], extra: &[NameReference]) {
                             s,
                             "namespace",
                             nspan,
-                            Node::new(Value::Str(c.cur.namespace.clone()), nspan),
+                            Node::new(Value::Str(c.cur.namespace.as_str().into()), nspan),
                         );
                     }
                 }

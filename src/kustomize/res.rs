@@ -228,7 +228,7 @@ pub fn string_map(node: Option<&Node>) -> Vec<(String, String)> {
             .iter()
             .map(|e| {
                 (
-                    e.key.name.clone(),
+                    e.key.name.to_string(),
                     e.value.scalar_text().unwrap_or_default(),
                 )
             })

@@ -184,7 +184,7 @@ impl<'a> Merge<'a> {
                 }
             }
             if let Some(keep) = retain {
-                entries.retain(|e| keep.contains(&e.key.name));
+                entries.retain(|e| keep.iter().any(|k| *k == e.key.name));
             }
         }
     }

@@ -185,7 +185,7 @@ impl Ctx<'_> {
             .map(|e| {
                 let text = e.value.scalar_text().unwrap_or_default();
                 (
-                    e.key.name.clone(),
+                    e.key.name.to_string(),
                     e.key.span,
                     Node::string(text, e.value.span),
                 )

@@ -281,7 +281,7 @@ fn substitute_scalar(n: &mut Node, values: &[(String, Node)]) {
         }
     }
     let expanded = expand(s, values);
-    n.value = Value::Str(expanded);
+    n.value = Value::Str(expanded.into());
 }
 
 /// Kubernetes' `$(VAR)` expansion: `$$` is a literal `$`, unknown names stay.

@@ -231,7 +231,7 @@ fn yaml_scalar(s: &str) -> String {
     let double = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let resolves_otherwise = crate::yaml::resolve_scalar(s, crate::yaml::ScalarStyle::Plain, None)
         .value
-        != crate::yaml::Value::Str(s.to_string());
+        != crate::yaml::Value::Str(s.into());
     if s.is_empty() || resolves_otherwise || is_timestamp(s) || is_base60(s) {
         return double(s);
     }

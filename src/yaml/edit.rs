@@ -215,7 +215,7 @@ fn needs_quotes(v: &str) -> bool {
         || v.contains(": ")
         || v.contains(" #")
         || crate::yaml::resolve_scalar(v, ScalarStyle::Plain, None).value
-            != crate::yaml::Value::Str(v.to_string())
+            != crate::yaml::Value::Str(v.into())
 }
 
 /// Merge insertions at the same offset into one edit (deeper indentation

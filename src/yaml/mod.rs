@@ -11,7 +11,7 @@ mod resolve;
 
 pub use decode::decode;
 pub use line_index::{LineCol, LineIndex};
-pub use node::{Entry, FileId, Key, Node, PathSeg, ScalarStyle, Span, Value};
+pub use node::{Entry, FileId, Key, Node, PathSeg, ScalarStyle, Span, Str, Value};
 pub use parse::{parse, Document, DuplicateKey, ParsedFile, SyntaxError, MAX_DEPTH};
 pub use resolve::resolve_scalar;
 

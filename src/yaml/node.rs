@@ -43,6 +43,10 @@ pub enum ScalarStyle {
     Folded,
 }
 
+/// A YAML string: inline up to 24 bytes, so most keys and scalars need no
+/// heap block of their own (and cloning a rendered object copies them flat).
+pub type Str = compact_str::CompactString;
+
 /// The resolved value of a node, read the way Kubernetes reads YAML (1.1 rules).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -50,7 +54,7 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    Str(Str),
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
@@ -64,7 +68,7 @@ pub struct Entry {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
-    pub name: String,
+    pub name: Str,
     pub span: Span,
 }
 
@@ -73,8 +77,9 @@ pub struct Node {
     pub value: Value,
     pub span: Span,
     pub style: ScalarStyle,
-    /// An explicit tag such as `!!str` or `!Ref`, if one was written.
-    pub tag: Option<Box<str>>,
+    /// An explicit tag such as `!!str` or `!Ref`, if one was written (boxed
+    /// thin: tags are rare, and every node pays for the field).
+    pub tag: Option<Box<Str>>,
     /// Plain scalar whose YAML 1.1 reading (Kubernetes) differs from YAML 1.2.
     pub ambiguous: bool,
 }
@@ -94,7 +99,7 @@ impl Node {
         Node::new(Value::Null, span)
     }
 
-    pub fn string(s: impl Into<String>, span: Span) -> Node {
+    pub fn string(s: impl Into<Str>, span: Span) -> Node {
         Node::new(Value::Str(s.into()), span)
     }
 
@@ -196,7 +201,7 @@ impl Node {
                 entries.reserve_exact(1);
                 entries.push(Entry {
                     key: Key {
-                        name: key.to_string(),
+                        name: key.into(),
                         span: key_span,
                     },
                     value,
@@ -218,7 +223,7 @@ impl Node {
             Value::Bool(b) => Some(b.to_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             _ => None,
         }
     }
@@ -255,12 +260,12 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map(J::Number)
                 .unwrap_or(J::Null),
-            Value::Str(s) => J::String(s.clone()),
+            Value::Str(s) => J::String(s.to_string()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => J::Object(
                 entries
                     .iter()
-                    .map(|e| (e.key.name.clone(), e.value.to_json()))
+                    .map(|e| (e.key.name.to_string(), e.value.to_json()))
                     .collect(),
             ),
         }
@@ -276,13 +281,13 @@ impl Node {
                 Some(i) => Value::Int(i),
                 None => Value::Float(n.as_f64().unwrap_or(0.0)),
             },
-            J::String(s) => Value::Str(s.clone()),
+            J::String(s) => Value::Str(s.as_str().into()),
             J::Array(items) => Value::Seq(items.iter().map(|i| Node::from_json(i, span)).collect()),
             J::Object(map) => Value::Map(
                 map.iter()
                     .map(|(k, v)| Entry {
                         key: Key {
-                            name: k.clone(),
+                            name: k.as_str().into(),
                             span,
                         },
                         value: Node::from_json(v, span),

@@ -12,7 +12,7 @@ use libyaml_safer::{
 
 use super::fold;
 use super::json_stream;
-use super::node::{Entry, FileId, Key, Node, ScalarStyle, Span, Value};
+use super::node::{Entry, FileId, Key, Node, ScalarStyle, Span, Str, Value};
 use super::resolve::resolve_scalar;
 
 /// Alias expansion beyond this many nodes is refused (billion-laughs defence).
@@ -59,7 +59,7 @@ pub struct ParsedFile {
 #[derive(Default)]
 struct MapBuilder {
     entries: Vec<Entry>,
-    index: HashMap<String, usize>,
+    index: HashMap<Str, usize>,
     merges: Vec<Node>,
     key: Option<Key>,
 }
@@ -97,7 +97,7 @@ struct Open {
     start: usize,
     flow: bool,
     anchor: Option<String>,
-    tag: Option<Box<str>>,
+    tag: Option<Box<Str>>,
 }
 
 /// An anchored node with what an alias to it costs: its node count and height.
@@ -170,7 +170,7 @@ impl Builder {
                         _ => node.scalar_text().unwrap_or_default(),
                     };
                     map.key = Some(Key {
-                        name,
+                        name: name.into(),
                         span: node.span,
                     });
                 }
@@ -180,7 +180,7 @@ impl Builder {
                     } else if let Some(i) = map.position(&k.name) {
                         let existing = &mut map.entries[i];
                         self.duplicates.push(DuplicateKey {
-                            name: k.name.clone(),
+                            name: k.name.to_string(),
                             first: existing.key.span,
                             second: k.span,
                         });
@@ -348,11 +348,11 @@ fn style_of(s: LibyamlStyle) -> ScalarStyle {
 }
 
 /// `tag:yaml.org,2002:str` is written `!!str`; other tags stay as resolved.
-fn tag_text(tag: String) -> Box<str> {
-    match tag.strip_prefix("tag:yaml.org,2002:") {
-        Some(suffix) => format!("!!{suffix}").into_boxed_str(),
-        None => tag.into_boxed_str(),
-    }
+fn tag_text(tag: String) -> Box<Str> {
+    Box::new(match tag.strip_prefix("tag:yaml.org,2002:") {
+        Some(suffix) => format!("!!{suffix}").into(),
+        None => tag.into(),
+    })
 }
 
 /// Parse a whole file (any number of documents). Never panics on bad input.
@@ -500,7 +500,7 @@ fn parse_segment(
                 if let Some(map) = b.expects_key() {
                     // Keys keep their text as written: `on:` and `0755:` are not resolved.
                     map.key = Some(Key {
-                        name: value,
+                        name: value.into(),
                         span: Span::new(file, start, end),
                     });
                     if let Some(anchor) = anchor {
@@ -520,7 +520,8 @@ fn parse_segment(
                     continue;
                 }
                 let tag = tag.map(tag_text);
-                let mut node = resolve_scalar(&value, style_of(style), tag.as_deref());
+                let mut node =
+                    resolve_scalar(&value, style_of(style), tag.as_deref().map(Str::as_str));
                 node.span = b.span(start, end);
                 node.tag = tag;
                 b.push_node(node, anchor);
@@ -610,7 +611,7 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
     if merges.is_empty() {
         return;
     }
-    let mut seen: HashSet<String> = entries.iter().map(|e| e.key.name.clone()).collect();
+    let mut seen: HashSet<Str> = entries.iter().map(|e| e.key.name.clone()).collect();
     for merge in merges {
         let sources: Vec<Node> = match merge.value {
             Value::Map(_) => vec![merge],

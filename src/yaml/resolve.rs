@@ -9,22 +9,22 @@ const FALSE_11: &[&str] = &["n", "N", "no", "No", "NO", "off", "Off", "OFF"];
 /// plain scalars that YAML 1.2 would read differently.
 pub fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Node {
     let span = Span::default();
-    let mut node = Node::new(Value::Str(text.to_string()), span);
+    let mut node = Node::new(Value::Str(text.into()), span);
     node.style = style;
     if let Some(tag) = tag {
         node.value = match tag {
-            "!!str" | "!" => Value::Str(text.to_string()),
+            "!!str" | "!" => Value::Str(text.into()),
             "!!null" => Value::Null,
             "!!bool" => resolve_plain(text).0,
             "!!int" | "!!float" => match resolve_plain(text).0 {
                 v @ (Value::Int(_) | Value::Float(_)) => v,
-                _ => Value::Str(text.to_string()),
+                _ => Value::Str(text.into()),
             },
             _ => {
                 if style == ScalarStyle::Plain {
                     resolve_plain(text).0
                 } else {
-                    Value::Str(text.to_string())
+                    Value::Str(text.into())
                 }
             }
         };
@@ -60,7 +60,7 @@ fn resolve_plain(text: &str) -> (Value, bool) {
     }
     let first = text.as_bytes()[0];
     if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
-        return (Value::Str(text.to_string()), false);
+        return (Value::Str(text.into()), false);
     }
     let (neg, digits) = match text.as_bytes()[0] {
         b'-' => (true, &text[1..]),
@@ -102,7 +102,7 @@ fn resolve_plain(text: &str) -> (Value, bool) {
             return (Value::Float(if neg { -v } else { v }), has_underscore);
         }
     }
-    (Value::Str(text.to_string()), false)
+    (Value::Str(text.into()), false)
 }
 
 /// `1.5`, `.5`, `1.`, `1e3`, `1.5e-3` (YAML float syntax; Rust's parser is looser).

@@ -249,7 +249,7 @@ impl Gen<'_> {
         for e in values.entries() {
             let raw = e.value.scalar_text().unwrap_or_default();
             let v = render::render(&raw, params, self.syntax).text;
-            rendered.insert(e.key.name.clone(), J::String(v));
+            rendered.insert(e.key.name.to_string(), J::String(v));
         }
         let Some(map) = params.as_object_mut() else {
             return;

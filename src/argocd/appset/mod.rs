@@ -15,6 +15,7 @@
 
 mod generators;
 pub mod gotemplate;
+mod parse_error;
 mod patch;
 mod render;
 mod sprig;
@@ -75,6 +76,14 @@ pub enum Issue {
         fatal: bool,
         /// What Argo CD writes instead (`<no value>`, the tag as written).
         rendered: String,
+    },
+    /// A Go template string Argo CD cannot parse (`{{cluster}}` under
+    /// `goTemplate: true`): the element's Application is not generated.
+    TemplateError {
+        span: Span,
+        text: String,
+        reason: String,
+        element: String,
     },
 }
 

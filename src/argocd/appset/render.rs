@@ -16,6 +16,8 @@ pub struct Rendered {
     pub missing: Vec<String>,
     /// `missingkey=error` failed: Argo CD stops the ApplicationSet.
     pub fatal: bool,
+    /// Go rejects the template itself (why): Argo CD generates nothing for it.
+    pub invalid: Option<String>,
 }
 
 /// Render one string. A string the evaluator cannot run (an unknown Sprig
@@ -36,16 +38,18 @@ pub fn render(s: &str, params: &J, syntax: Syntax) -> Rendered {
                 Rendered {
                     missing: if printed { r.missing } else { Vec::new() },
                     text: r.text,
-                    fatal: false,
+                    ..Default::default()
                 }
             }
             Err(Error::MissingKey(k)) => Rendered {
                 text: s.to_string(),
                 missing: vec![k],
                 fatal: true,
+                ..Default::default()
             },
-            Err(_) => Rendered {
+            Err(e) => Rendered {
                 text: s.to_string(),
+                invalid: super::parse_error::argo_cd_fails(s, &e),
                 ..Default::default()
             },
         };
@@ -95,7 +99,8 @@ fn is_param_name(key: &str) -> bool {
 }
 
 /// The Application template rendered for one element, or `None` when Argo
-/// CD fails on it (`missingkey=error`). Missing parameters are recorded in
+/// CD fails on it (`missingkey=error`, a string Go cannot parse). Missing
+/// parameters and parse errors are recorded in
 /// `issues` at the string that reads them.
 pub fn render_template(
     template: &Node,
@@ -121,7 +126,15 @@ pub fn render_template(
                 },
             });
         }
-        fatal |= r.fatal;
+        if let Some(reason) = &r.invalid {
+            issues.push(Issue::TemplateError {
+                span,
+                text: s.to_string(),
+                reason: reason.clone(),
+                element: element.label.clone(),
+            });
+        }
+        fatal |= r.fatal || r.invalid.is_some();
         r.text
     });
     if fatal {
@@ -151,7 +164,7 @@ pub fn render_generator(generator: &Node, params: &J, syntax: Syntax) -> Node {
 fn render_strings(node: &mut Node, f: &mut dyn FnMut(&str, Span) -> String) {
     let span = node.span;
     match &mut node.value {
-        Value::Str(s) if s.contains("{{") => *s = f(s, span),
+        Value::Str(s) if s.contains("{{") => *s = f(s, span).into(),
         Value::Seq(items) => items.iter_mut().for_each(|i| render_strings(i, f)),
         Value::Map(entries) => entries
             .iter_mut()

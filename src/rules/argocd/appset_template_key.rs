@@ -52,6 +52,7 @@ impl Rule for AppsetTemplateKey {
                 }
             }
             let total = set.generated + set.failed_elements;
+            template_errors(set, total, out);
             for ((span, key), (elements, fatal, rendered)) in by_key {
                 let n = elements.len();
                 let mut listed: Vec<&str> = elements.iter().take(3).copied().collect();
@@ -82,5 +83,54 @@ impl Rule for AppsetTemplateKey {
                 );
             }
         }
+    }
+}
+
+/// Template strings Go rejects, once per string with the elements they stop.
+fn template_errors(set: &crate::argocd::AppSet, total: usize, out: &mut Vec<Diagnostic>) {
+    let mut by_span: BTreeMap<Span, (&str, &str, Vec<&str>)> = BTreeMap::new();
+    for issue in &set.issues {
+        if let Issue::TemplateError {
+            span,
+            text,
+            reason,
+            element,
+        } = issue
+        {
+            let e = by_span
+                .entry(*span)
+                .or_insert((text.as_str(), reason.as_str(), Vec::new()));
+            if !e.2.contains(&element.as_str()) {
+                e.2.push(element);
+            }
+        }
+    }
+    for (span, (text, reason, elements)) in by_span {
+        let which = if elements.len() == total {
+            format!("none of its {total} Applications is generated")
+        } else {
+            format!(
+                "the Applications of {} of {total} elements are not generated",
+                elements.len()
+            )
+        };
+        let help = match reason.strip_prefix("function \"") {
+            Some(name) => format!(
+                "with `goTemplate: true` a parameter is a field: write `{{{{.{}}}}}`, or fix the function's name",
+                name.trim_end_matches("\" not defined")
+            ),
+            None => "fix the template: every `{{end}}` closes an `if`, `range` or `with`".into(),
+        };
+        out.push(
+            Diagnostic::new(
+                span,
+                format!(
+                    "ApplicationSet {}: Argo CD cannot parse the Go template `{text}` ({reason}): {which}",
+                    set.name
+                ),
+            )
+            .with_related(set.anchor, format!("ApplicationSet {}", set.name))
+            .with_help(help),
+        );
     }
 }

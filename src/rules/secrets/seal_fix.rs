@@ -13,7 +13,7 @@ use crate::yaml::{edit, Node};
 fn string_pairs(node: Option<&Node>) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     for e in node.map(Node::entries).unwrap_or(&[]) {
-        out.push((e.key.name.clone(), e.value.scalar_text()?));
+        out.push((e.key.name.to_string(), e.value.scalar_text()?));
     }
     Some(out)
 }
@@ -27,11 +27,11 @@ fn secret_input(written: &Node, name: &str, namespace: &str) -> Option<SecretInp
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text.trim())
             .ok()?;
-        data.push((e.key.name.clone(), bytes));
+        data.push((e.key.name.to_string(), bytes));
     }
     for e in written.get("stringData").map(Node::entries).unwrap_or(&[]) {
         data.retain(|(k, _)| *k != e.key.name);
-        data.push((e.key.name.clone(), e.value.scalar_text()?.into_bytes()));
+        data.push((e.key.name.to_string(), e.value.scalar_text()?.into_bytes()));
     }
     let meta = written.get("metadata");
     // kubeseal copies managed fields into the template; ftlint does not
