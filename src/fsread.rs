@@ -18,7 +18,7 @@ mod record;
 
 pub use record::{
     digest, env_var, start_recording, take_reads, Freshness, ReadKind, ReadRecord, Reference, Seen,
-    Stamp,
+    Stamp, StatDir,
 };
 use record::{record, recording};
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Applicability, Context, Diagnostic, Edit, Fix, Related, Severity};
-use crate::fsread::{ReadKind, ReadRecord, Reference, Seen, Stamp};
+use crate::fsread::{ReadKind, ReadRecord, Reference, Seen, Stamp, StatDir};
 use crate::repo::Stats;
 use crate::source::FileKind;
 use crate::yaml::{FileId, Span};
@@ -317,9 +317,23 @@ impl ReadGroup {
         }
     }
 
+    /// The directory relative reads of this group are made in, opened for
+    /// [`ReadGroup::unchanged_by_stat`].
+    pub fn stat_dir(&self) -> Option<StatDir> {
+        self.root
+            .as_deref()
+            .map(|r| StatDir::open(std::path::Path::new(r)))
+    }
+
     /// The row's file read before `reference` with a stamp `stat` still
-    /// gives: the fast case of [`ReadRecord::still_valid`], with nothing built.
-    pub fn unchanged_by_stat(&self, (path, bytes, _): &ReadRow, reference: Reference) -> bool {
+    /// gives: the fast case of [`ReadRecord::still_valid`], with nothing
+    /// built. `at` is [`ReadGroup::stat_dir`].
+    pub fn unchanged_by_stat(
+        &self,
+        (path, bytes, _): &ReadRow,
+        reference: Reference,
+        at: Option<&StatDir>,
+    ) -> bool {
         let Some((row, _)) = bytes else {
             return false;
         };
@@ -327,11 +341,10 @@ impl ReadGroup {
         if !stamp.settled(reference) {
             return false;
         }
-        let path = std::path::Path::new(path);
-        let target = match &self.root {
-            Some(root) if path.is_relative() => std::path::Path::new(root).join(path),
-            _ => path.to_path_buf(),
+        let now = match at {
+            Some(at) if std::path::Path::new(path).is_relative() => at.stamp(path),
+            _ => std::fs::metadata(path).ok().map(|m| Stamp::of(&m)),
         };
-        std::fs::metadata(target).is_ok_and(|m| Stamp::of(&m) == stamp)
+        now == Some(stamp)
     }
 }

@@ -277,11 +277,12 @@ impl Cache<'_> {
         let mut changed = false;
         for group in &mut entry.reads {
             // Most rows are settled and `stat` the same: no record is built.
+            let at = group.stat_dir();
             let checked: Vec<Option<Freshness>> = group
                 .rows
                 .par_iter()
                 .map(|row| {
-                    if group.unchanged_by_stat(row, since) {
+                    if group.unchanged_by_stat(row, since, at.as_ref()) {
                         None
                     } else {
                         Some(group.record(row).still_valid(since))
@@ -418,6 +419,7 @@ pub fn replay(
         crate::schema::wiring::registry_for(config.kubernetes_version.as_deref(), config.strict)
             .ok()?;
     let mut sources = Sources::new(root);
+    sources.files.reserve_exact(entry.files.len());
     for (path, kind, error) in &entry.files {
         let kind = entry::code_kind(*kind)?;
         if kind == FileKind::Unreadable {
@@ -471,13 +473,19 @@ pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool 
     wanted.sort_unstable();
     wanted.dedup();
     let root = repo.sources.root.to_string_lossy().into_owned();
-    let recorded: std::collections::HashMap<&str, &([i64; 5], String)> = entry
+    // Rows are stored sorted by path (`entry::group_reads`): a lookup per
+    // file wanted, not a map of every row (a pre-commit run wants one).
+    let groups: Vec<&entry::ReadGroup> = entry
         .reads
         .iter()
         .filter(|g| g.root.as_deref() == Some(root.as_str()))
-        .flat_map(|g| g.rows.iter())
-        .filter_map(|(path, bytes, _)| Some((path.as_str(), bytes.as_ref()?)))
         .collect();
+    let recorded = |path: &str| {
+        groups.iter().find_map(|g| {
+            let at = g.rows.binary_search_by(|r| r.0.as_str().cmp(path)).ok()?;
+            g.rows[at].1.as_ref()
+        })
+    };
     let Ok(reader) = fsread::RootReader::new(&repo.sources.root, repo.config.max_file_size) else {
         return false;
     };
@@ -487,7 +495,7 @@ pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool 
         .filter(|id| files[**id as usize].kind != FileKind::Unreadable)
         .map(|&id| {
             let path = &files[id as usize].path;
-            let (stamp, digest) = recorded.get(path.as_str())?;
+            let (stamp, digest) = recorded(path)?;
             let (bytes, seen) = reader.read_stamped(Path::new(path)).ok()?;
             let same = seen.row() == *stamp || fsread::digest(&bytes) == *digest;
             same.then(|| (id, crate::repo::decode(&bytes).0))

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::discover::Discovered;
-use crate::fsread::{self, Reference, Stamp};
+use crate::fsread::{self, Reference, Stamp, StatDir};
 
 /// Bumped whenever the snapshot's layout or meaning changes.
 const FORMAT: u32 = 1;
@@ -218,9 +218,11 @@ impl Snapshot {
         {
             return false;
         }
-        let dirs_same = self.dirs.par_iter().all(|(rel, row)| {
-            stamp_of(&root.join(rel)).is_some_and(|s| s == Stamp::from_row(*row))
-        });
+        let at = StatDir::open(root);
+        let dirs_same = self
+            .dirs
+            .par_iter()
+            .all(|(rel, row)| at.stamp(rel) == Some(Stamp::from_row(*row)));
         dirs_same
             && self
                 .probes
