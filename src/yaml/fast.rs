@@ -29,6 +29,7 @@ pub(super) fn events(text: &str) -> Option<Vec<Event>> {
         return None;
     }
     let mut f = Fast {
+        text,
         s,
         events: Vec::with_capacity(s.len() / 8),
         depth: 0,
@@ -48,6 +49,7 @@ fn is_blank(b: u8) -> bool {
 }
 
 struct Fast<'a> {
+    text: &'a str,
     s: &'a [u8],
     events: Vec<Event>,
     depth: usize,
@@ -80,8 +82,8 @@ impl Fast<'_> {
     }
 
     fn text(&self, start: usize, end: usize) -> String {
-        // ASCII only (checked in `events`): every byte is a char.
-        String::from_utf8_lossy(&self.s[start..end]).into_owned()
+        // ASCII only (checked in `events`): every offset is a char boundary.
+        self.text[start..end].to_owned()
     }
 
     fn line_end(&self, at: usize) -> usize {
@@ -370,7 +372,8 @@ impl Fast<'_> {
             match s[i] {
                 b'\n' => break,
                 b':' if is_blank(s[i + 1]) => break,
-                b':' | b'?' if flow => return None,
+                // libyaml refuses these; a `:` before anything else is text (`https://x`).
+                b':' if flow && b",?[]{}".contains(&s[i + 1]) => return None,
                 b',' | b'[' | b']' | b'{' | b'}' if flow => break,
                 b' ' if s[i + 1] == b'#' => break,
                 b' ' => {}

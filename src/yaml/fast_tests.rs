@@ -33,6 +33,7 @@ fn manifests_take_the_fast_path_and_match_libyaml() {
         "# only a comment\n",
         "",
         "a: [ ]\nb: { }\nc: [a, b, ]\nd: {a: b,}\n",
+        "r: [https://github.com/x, a:b, q?]\ns: {a:b: c}\nt: [a:, b]\nu: [a:[b]]\n",
         "a: |\n  x\n b: c\n",
         "- |\n  lit\n- -1\n- --flag\n- a: |\n    deep\n  b: 2\n",
     ] {
@@ -41,6 +42,7 @@ fn manifests_take_the_fast_path_and_match_libyaml() {
     assert!(same(
         "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        resources:\n          requests: {cpu: 100m, memory: 128Mi}\n"
     ));
+    assert!(same("repos: [https://github.com/x/y]\nsync: {prune: true}\n"));
     assert!(same("patches:\n- patch: |-\n    kind: X\n    metadata:\n      name: y\n"));
 }
 
@@ -57,6 +59,8 @@ fn yaml_lines() -> impl Strategy<Value = String> {
         Just("[x, y]".to_string()),
         Just("{k: v}".to_string()),
         Just("{k: v, l: [1, 2]}".to_string()),
+        Just("[https://x/y?z, a:b]".to_string()),
+        Just("{u: a:b, v: c:, w: d?}".to_string()),
         Just("a: b".to_string()),
         Just("|".to_string()),
         Just("|-".to_string()),
