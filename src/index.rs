@@ -217,7 +217,7 @@ impl Index {
                     .entry(o.kind.clone())
                     .or_default()
                     .push(at);
-                for t in crate::rules::wiring::templates_of(std::iter::once(o)) {
+                for t in crate::pods::templates_of(std::iter::once(o)) {
                     self.loose_templates.push(at);
                     for (key, value) in t.labels {
                         self.loose_templates_by_label

@@ -15,13 +15,7 @@ use crate::model::{Object, Unit};
 use crate::rules::UnitCx;
 use crate::yaml::Node;
 
-/// A pod template in a unit: built-in workloads, and any object with
-/// `spec.template.metadata` and containers (Argo Rollouts and the like).
-pub struct Template<'a> {
-    pub object: &'a Object,
-    pub labels: Vec<(&'a str, String)>,
-    pub pod: &'a Node,
-}
+pub use crate::pods::{templates_of, Template};
 
 pub fn templates(unit: &Unit) -> Vec<Template<'_>> {
     templates_of(unit.objects.iter())
@@ -75,34 +69,6 @@ pub fn required_label(selector: &Node) -> Option<(&str, String)> {
         .iter()
         .filter(|e| !is_runtime_label(&e.key.name))
         .find_map(|e| Some((e.key.name.as_str(), e.value.scalar_text()?)))
-}
-
-pub fn templates_of<'a>(objects: impl Iterator<Item = &'a Object>) -> Vec<Template<'a>> {
-    let mut out = Vec::new();
-    for o in objects {
-        let (meta, pod) = match o.pod_spec() {
-            Some(pod) => (o.pod_template_metadata(), pod),
-            None => match o.root.path(&["spec", "template", "spec"]) {
-                Some(pod) if pod.get("containers").is_some() => {
-                    (o.root.path(&["spec", "template", "metadata"]), pod)
-                }
-                _ => continue,
-            },
-        };
-        let labels = meta
-            .and_then(|m| m.get("labels"))
-            .map(Node::entries)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|e| Some((e.key.name.as_str(), e.value.scalar_text()?)))
-            .collect();
-        out.push(Template {
-            object: o,
-            labels,
-            pod,
-        });
-    }
-    out
 }
 
 /// Labels controllers put on the pods they create, never in a pod template:
