@@ -81,6 +81,12 @@ impl Sources {
         }
     }
 
+    /// Room for `n` more files (a cache replay adds every file of a run).
+    pub fn reserve(&mut self, n: usize) {
+        self.files.reserve_exact(n);
+        self.by_path.reserve(n);
+    }
+
     /// Add a file; its id is its position.
     pub fn add(&mut self, path: String, text: String, kind: FileKind) -> FileId {
         if let Some(id) = self.by_path.get(&path) {

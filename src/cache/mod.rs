@@ -16,6 +16,7 @@
 //! cold run that writes a new entry. Entries are written atomically (a temp
 //! file renamed), so concurrent runs each see a whole entry or none.
 
+mod codec;
 mod entry;
 mod walk;
 
@@ -47,7 +48,7 @@ pub struct Session {
     reference: Reference,
     root: PathBuf,
     starts: Vec<PathBuf>,
-    snapshot: Option<walk::Snapshot>,
+    snapshot: Option<walk::Stored>,
     /// The nested-config directories this run used.
     nested: OnceLock<Vec<String>>,
 }
@@ -59,7 +60,7 @@ impl Session {
         let reference = take_reference(&dir);
         let snapshot = std::fs::read(snapshot_path(&dir, root, starts))
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<walk::Snapshot>(&bytes).ok())
+            .and_then(walk::Stored::open)
             .filter(|s| s.still_valid(root, starts));
         Session {
             dir,
@@ -117,19 +118,17 @@ impl Session {
         ) else {
             return false;
         };
-        serde_json::to_vec(&snapshot).is_ok_and(|bytes| {
-            write_atomically(
-                &self.dir,
-                &snapshot_path(&self.dir, &self.root, &self.starts),
-                &bytes,
-            )
-            .is_ok()
-        })
+        write_atomically(
+            &self.dir,
+            &snapshot_path(&self.dir, &self.root, &self.starts),
+            &snapshot.encode(),
+        )
+        .is_ok()
     }
 }
 
 fn snapshot_path(dir: &Path, root: &Path, starts: &[PathBuf]) -> PathBuf {
-    dir.join(format!("walk-{}.json", &walk::key(root, starts)[..16]))
+    dir.join(format!("walk-{}.bin", &walk::key(root, starts)[..16]))
 }
 
 /// The run's reference: the mtime of a file created in the cache directory
@@ -248,7 +247,7 @@ impl Cache<'_> {
     fn entry_path(&self) -> PathBuf {
         self.session
             .dir
-            .join(format!("check-{}.json", &self.fingerprint[..16]))
+            .join(format!("check-{}.bin", &self.fingerprint[..16]))
     }
 
     /// The stored entry when every input it recorded is unchanged; `walk`
@@ -257,13 +256,17 @@ impl Cache<'_> {
         let Ok(bytes) = std::fs::read(self.entry_path()) else {
             return Lookup::Miss("no entry");
         };
-        let Ok(mut entry) = serde_json::from_slice::<Entry>(&bytes) else {
-            return Lookup::Miss("unreadable entry (ignored)");
+        let mut entry = match Entry::open(bytes) {
+            Ok(entry) => entry,
+            Err(codec::Refused::OtherFormat) => {
+                return Lookup::Miss("entry of another configuration or version")
+            }
+            Err(codec::Refused::Unreadable) => return Lookup::Miss("unreadable entry (ignored)"),
         };
-        if entry.format != entry::FORMAT || entry.fingerprint != self.fingerprint {
+        if entry.fingerprint() != self.fingerprint {
             return Lookup::Miss("entry of another configuration or version");
         }
-        if entry.walk != walk {
+        if entry.walk() != walk {
             return Lookup::Miss("files added, removed or renamed");
         }
         if entry
@@ -273,54 +276,44 @@ impl Cache<'_> {
         {
             return Lookup::Miss("an environment variable read changed");
         }
-        let since = entry::row_reference(entry.reference);
-        let mut changed = false;
-        for group in &mut entry.reads {
-            // Most rows are settled and `stat` the same: no record is built.
+        let since = entry.reference;
+        let mut restamped: Vec<(usize, usize, fsread::Stamp)> = Vec::new();
+        for (g, group) in entry.groups.iter().enumerate() {
+            // Most rows are settled and `stat` the same: nothing is built.
             let at = group.stat_dir();
-            let checked: Vec<Option<Freshness>> = group
-                .rows
-                .par_iter()
-                .map(|row| {
-                    if group.unchanged_by_stat(row, since, at.as_ref()) {
+            let rows = entry.read_rows(group);
+            let checked: Vec<(usize, Freshness)> = (0..rows.len())
+                .into_par_iter()
+                .with_min_len(256)
+                .filter_map(|i| {
+                    let Some(row) = rows.get(i).and_then(|r| entry.read_row(r)) else {
+                        return Some((i, Freshness::Changed));
+                    };
+                    if entry::ReadGroup::unchanged_by_stat(&row, since, at.as_ref()) {
                         None
                     } else {
-                        Some(group.record(row).still_valid(since))
+                        Some((i, group.record(&row).still_valid(since)))
                     }
                 })
                 .collect();
-            if checked
-                .iter()
-                .any(|c| matches!(c, Some(Freshness::Changed)))
-            {
-                return Lookup::Miss("a file changed");
-            }
-            if !checked
-                .iter()
-                .any(|c| matches!(c, Some(Freshness::Restamped(_))))
-            {
-                continue;
-            }
-            changed = true;
-            let rows: Vec<ReadRecord> = group
-                .rows
-                .iter()
-                .zip(checked)
-                .map(|(row, fresh)| match fresh {
-                    Some(Freshness::Restamped(r)) => r,
-                    _ => group.record(row),
-                })
-                .collect();
-            if let Some(mut regrouped) = entry::group_reads(rows) {
-                if let Some(g) = regrouped.pop() {
-                    *group = g;
+            for (i, fresh) in checked {
+                match fresh {
+                    Freshness::Same => {}
+                    Freshness::Changed => return Lookup::Miss("a file changed"),
+                    Freshness::Restamped(record) => match record.seen {
+                        fsread::Seen::Bytes { stamp, .. } => restamped.push((g, i, stamp)),
+                        fsread::Seen::Error(_) => return Lookup::Miss("a file changed"),
+                    },
                 }
             }
         }
-        if changed {
+        if !restamped.is_empty() {
             // Same content under new stamps: vouch for them from now on.
-            entry.reference = entry::reference_row(self.session.reference);
-            let _ = self.write(&entry);
+            for (g, i, stamp) in restamped {
+                entry.restamp(g, i, stamp);
+            }
+            entry.set_reference(self.session.reference);
+            let _ = write_atomically(&self.session.dir, &self.entry_path(), entry.sealed_bytes());
         }
         Lookup::Hit(Box::new(entry))
     }
@@ -336,47 +329,21 @@ impl Cache<'_> {
         argocd_stats: String,
         reads: (Vec<ReadRecord>, Vec<(String, Option<String>)>),
     ) -> bool {
-        let (files, mut env) = reads;
-        let Some(reads) = entry::group_reads(files) else {
-            return false;
-        };
-        env.sort();
-        env.dedup();
-        let entry = Entry {
-            format: entry::FORMAT,
-            fingerprint: self.fingerprint.clone(),
-            reference: entry::reference_row(self.session.reference),
-            walk,
+        let (reads, env) = reads;
+        let Some(bytes) = entry::encode(entry::Parts {
+            fingerprint: &self.fingerprint,
+            reference: self.session.reference,
+            walk: &walk,
             reads,
             env,
-            files: repo
-                .sources
-                .files
-                .iter()
-                .map(|f| {
-                    (
-                        f.path.clone(),
-                        entry::kind_code(f.kind),
-                        f.read_error.as_ref().map(ToString::to_string),
-                    )
-                })
-                .collect(),
+            files: &repo.sources.files,
             stats: entry::stats_row(&repo.stats),
-            argocd_stats,
-            diagnostics: diags.iter().map(entry::Diag::from).collect(),
+            argocd_stats: &argocd_stats,
+            diagnostics: diags,
+        }) else {
+            return false;
         };
-        self.write(&entry)
-    }
-
-    /// Whether the entry was written (failing to is not an error: the next
-    /// run is cold).
-    fn write(&self, entry: &Entry) -> bool {
-        self.try_write(entry).is_ok()
-    }
-
-    fn try_write(&self, entry: &Entry) -> std::io::Result<()> {
-        let bytes = serde_json::to_vec(entry)?;
-        write_atomically(&self.session.dir, &self.entry_path(), &bytes)
+        write_atomically(&self.session.dir, &self.entry_path(), &bytes).is_ok()
     }
 }
 
@@ -419,27 +386,22 @@ pub fn replay(
         crate::schema::wiring::registry_for(config.kubernetes_version.as_deref(), config.strict)
             .ok()?;
     let mut sources = Sources::new(root);
-    sources.files.reserve_exact(entry.files.len());
-    for (path, kind, error) in &entry.files {
-        let kind = entry::code_kind(*kind)?;
+    sources.reserve(entry.file_count());
+    for file in entry.files() {
+        let (path, kind, error) = file?;
         if kind == FileKind::Unreadable {
             sources.add_unreadable(
-                path.clone(),
-                ReadError::Other(error.clone().unwrap_or_default()),
+                path.to_string(),
+                ReadError::Other(error.unwrap_or_default().to_string()),
             );
         } else {
-            sources.add(path.clone(), String::new(), kind);
+            sources.add(path.to_string(), String::new(), kind);
         }
     }
-    if sources.files.len() != entry.files.len() {
+    if sources.files.len() != entry.file_count() {
         return None;
     }
-    let n = sources.files.len();
-    let diags = entry
-        .diagnostics
-        .iter()
-        .map(|d| d.to_diagnostic(n))
-        .collect::<Option<Vec<_>>>()?;
+    let diags = entry.diagnostics()?;
     let repo = Repo {
         sources,
         units: Vec::new(),
@@ -473,17 +435,17 @@ pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool 
     wanted.sort_unstable();
     wanted.dedup();
     let root = repo.sources.root.to_string_lossy().into_owned();
-    // Rows are stored sorted by path (`entry::group_reads`): a lookup per
-    // file wanted, not a map of every row (a pre-commit run wants one).
+    // Rows are stored sorted by path: a lookup per file wanted, not a map
+    // of every row (a pre-commit run wants one).
     let groups: Vec<&entry::ReadGroup> = entry
-        .reads
+        .groups
         .iter()
         .filter(|g| g.root.as_deref() == Some(root.as_str()))
         .collect();
     let recorded = |path: &str| {
         groups.iter().find_map(|g| {
-            let at = g.rows.binary_search_by(|r| r.0.as_str().cmp(path)).ok()?;
-            g.rows[at].1.as_ref()
+            let row = entry.find_read(g, path)?;
+            row.seen.ok()
         })
     };
     let Ok(reader) = fsread::RootReader::new(&repo.sources.root, repo.config.max_file_size) else {
@@ -497,7 +459,7 @@ pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool 
             let path = &files[id as usize].path;
             let (stamp, digest) = recorded(path)?;
             let (bytes, seen) = reader.read_stamped(Path::new(path)).ok()?;
-            let same = seen.row() == *stamp || fsread::digest(&bytes) == *digest;
+            let same = seen == stamp || codec::digest_bytes(&fsread::digest(&bytes)) == digest;
             same.then(|| (id, crate::repo::decode(&bytes).0))
         })
         .collect();

@@ -486,7 +486,11 @@ fn report(
             text.push_str(&summary_text);
         }
     }
-    if out.quiet < 2 {
+    if out.quiet < 2 && out.format == report::Format::Json && !out.statistics {
+        // JSON escapes every control character: nothing to strip (a scan of
+        // a few MB when many findings are replayed).
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    } else if out.quiet < 2 {
         let mut stdout = anstream::AutoStream::new(
             std::io::stdout().lock(),
             if out.color {
