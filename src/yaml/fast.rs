@@ -10,9 +10,7 @@
 //! what is valid YAML, it only recognises text it can read for certain.
 //! `fast_tests.rs` compares both paths on generated and corpus files.
 
-use libyaml_safer::{
-    Encoding, Event, EventData, MappingStyle, Mark, ScalarStyle, SequenceStyle,
-};
+use libyaml_safer::{Encoding, Event, EventData, MappingStyle, Mark, ScalarStyle, SequenceStyle};
 
 /// Deeper than this (block and flow levels together) goes to libyaml,
 /// which enforces the real limit.
@@ -24,8 +22,7 @@ const MAX_KEY_LEN: usize = 1000;
 /// The events of `text` (one YAML stream), or `None` to use libyaml.
 pub(super) fn events(text: &str) -> Option<Vec<Event>> {
     let s = text.as_bytes();
-    if s.last() != Some(&b'\n') || !s.iter().all(|&b| b == b'\n' || (b' '..=b'~').contains(&b))
-    {
+    if s.last() != Some(&b'\n') || !s.iter().all(|&b| b == b'\n' || (b' '..=b'~').contains(&b)) {
         return None;
     }
     let mut f = Fast {

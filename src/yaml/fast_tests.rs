@@ -42,8 +42,12 @@ fn manifests_take_the_fast_path_and_match_libyaml() {
     assert!(same(
         "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        resources:\n          requests: {cpu: 100m, memory: 128Mi}\n"
     ));
-    assert!(same("repos: [https://github.com/x/y]\nsync: {prune: true}\n"));
-    assert!(same("patches:\n- patch: |-\n    kind: X\n    metadata:\n      name: y\n"));
+    assert!(same(
+        "repos: [https://github.com/x/y]\nsync: {prune: true}\n"
+    ));
+    assert!(same(
+        "patches:\n- patch: |-\n    kind: X\n    metadata:\n      name: y\n"
+    ));
 }
 
 /// Lines built from the pieces manifests are made of, nested at random.
@@ -70,7 +74,14 @@ fn yaml_lines() -> impl Strategy<Value = String> {
     ];
     let line = (
         0usize..4,
-        prop_oneof![Just("k: "), Just("- "), Just("- k: "), Just("k2: "), Just("#"), Just("")],
+        prop_oneof![
+            Just("k: "),
+            Just("- "),
+            Just("- k: "),
+            Just("k2: "),
+            Just("#"),
+            Just("")
+        ],
         scalar,
     )
         .prop_map(|(indent, lead, value)| format!("{}{lead}{value}\n", "  ".repeat(indent)));
@@ -98,7 +109,11 @@ fn fast_path_matches_libyaml() {
             Ok(())
         })
         .unwrap();
-    assert!(fast.get() > 400, "only {} cases on the fast path", fast.get());
+    assert!(
+        fast.get() > 400,
+        "only {} cases on the fast path",
+        fast.get()
+    );
 }
 
 /// Every YAML file of the corpus (`FTLINT_CORPUS` or `../shared/corpus`): both paths agree.
