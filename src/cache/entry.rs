@@ -65,7 +65,6 @@ pub struct ReadGroup {
 /// One stored read, borrowed from the entry.
 pub struct ReadRow<'a> {
     pub path: &'a str,
-    c_path: Option<&'a std::ffi::CStr>,
     /// The bytes' stamp and digest, or the error.
     pub seen: Result<(Stamp, &'a [u8]), &'a str>,
 }
@@ -195,7 +194,6 @@ impl Entry {
         let error = row.u32(4);
         Some(ReadRow {
             path: strings.get(path)?,
-            c_path: strings.c_str(path),
             seen: if error == NONE {
                 Ok((
                     Stamp::from_row(row.i64s::<5>(STAMP_AT)),
@@ -333,24 +331,36 @@ impl ReadGroup {
             .as_deref()
             .map(|r| StatDir::open(std::path::Path::new(r)))
     }
+}
 
+impl Entry {
     /// The row's file read before `reference` with a stamp `stat` still
     /// gives: the fast case of [`ReadRecord::still_valid`], with nothing
-    /// built. `at` is [`ReadGroup::stat_dir`].
+    /// built (the stored path is passed to `stat` as it lies). `at` is
+    /// [`ReadGroup::stat_dir`] (an absolute path ignores it).
     pub fn unchanged_by_stat(
-        row: &ReadRow<'_>,
+        &self,
+        row: Row<'_>,
         reference: Reference,
         at: Option<&StatDir>,
     ) -> bool {
-        let Ok((stamp, _)) = row.seen else {
+        if row.u32(4) != NONE {
             return false;
-        };
+        }
+        let stamp = Stamp::from_row(row.i64s::<5>(STAMP_AT));
         if !stamp.settled(reference) {
             return false;
         }
-        let now = match (at, row.c_path) {
-            (Some(at), Some(c)) if std::path::Path::new(row.path).is_relative() => at.stamp_c(c),
-            _ => std::fs::metadata(row.path).ok().map(|m| Stamp::of(&m)),
+        let Some(path) = self.strings().c_str(row.u32(0)) else {
+            return false;
+        };
+        let now = match at {
+            Some(at) => at.stamp_c(path),
+            None => path
+                .to_str()
+                .ok()
+                .and_then(|p| std::fs::metadata(p).ok())
+                .map(|m| Stamp::of(&m)),
         };
         now == Some(stamp)
     }

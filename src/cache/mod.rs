@@ -152,12 +152,6 @@ pub struct Cache<'a> {
     fingerprint: String,
 }
 
-/// Why a lookup found nothing to reuse (for `--stats`).
-pub enum Lookup {
-    Hit(Box<Entry>),
-    Miss(&'static str),
-}
-
 fn now_ns() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -250,63 +244,40 @@ impl Cache<'_> {
             .join(format!("check-{}.bin", &self.fingerprint[..16]))
     }
 
-    /// The stored entry when every input it recorded is unchanged; `walk`
-    /// is the digest of this run's walk ([`walk_digest`]).
-    pub fn lookup(&self, walk: &str) -> Lookup {
+    /// `prepare`'s use of the stored entry when every input it recorded is
+    /// unchanged (else why not); `walk` is the digest of this run's walk
+    /// ([`walk_digest`]). `prepare` runs while the recorded reads are
+    /// checked, and its result is dropped unless they all hold.
+    pub fn lookup<T: Send>(
+        &self,
+        walk: &str,
+        prepare: impl FnOnce(&Entry) -> T + Send,
+    ) -> Result<T, &'static str> {
         let Ok(bytes) = std::fs::read(self.entry_path()) else {
-            return Lookup::Miss("no entry");
+            return Err("no entry");
         };
         let mut entry = match Entry::open(bytes) {
             Ok(entry) => entry,
             Err(codec::Refused::OtherFormat) => {
-                return Lookup::Miss("entry of another configuration or version")
+                return Err("entry of another configuration or version")
             }
-            Err(codec::Refused::Unreadable) => return Lookup::Miss("unreadable entry (ignored)"),
+            Err(codec::Refused::Unreadable) => return Err("unreadable entry (ignored)"),
         };
         if entry.fingerprint() != self.fingerprint {
-            return Lookup::Miss("entry of another configuration or version");
+            return Err("entry of another configuration or version");
         }
         if entry.walk() != walk {
-            return Lookup::Miss("files added, removed or renamed");
+            return Err("files added, removed or renamed");
         }
         if entry
             .env
             .iter()
             .any(|(name, value)| std::env::var(name).ok() != *value)
         {
-            return Lookup::Miss("an environment variable read changed");
+            return Err("an environment variable read changed");
         }
-        let since = entry.reference;
-        let mut restamped: Vec<(usize, usize, fsread::Stamp)> = Vec::new();
-        for (g, group) in entry.groups.iter().enumerate() {
-            // Most rows are settled and `stat` the same: nothing is built.
-            let at = group.stat_dir();
-            let rows = entry.read_rows(group);
-            let checked: Vec<(usize, Freshness)> = (0..rows.len())
-                .into_par_iter()
-                .with_min_len(256)
-                .filter_map(|i| {
-                    let Some(row) = rows.get(i).and_then(|r| entry.read_row(r)) else {
-                        return Some((i, Freshness::Changed));
-                    };
-                    if entry::ReadGroup::unchanged_by_stat(&row, since, at.as_ref()) {
-                        None
-                    } else {
-                        Some((i, group.record(&row).still_valid(since)))
-                    }
-                })
-                .collect();
-            for (i, fresh) in checked {
-                match fresh {
-                    Freshness::Same => {}
-                    Freshness::Changed => return Lookup::Miss("a file changed"),
-                    Freshness::Restamped(record) => match record.seen {
-                        fsread::Seen::Bytes { stamp, .. } => restamped.push((g, i, stamp)),
-                        fsread::Seen::Error(_) => return Lookup::Miss("a file changed"),
-                    },
-                }
-            }
-        }
+        let (checked, prepared) = rayon::join(|| check_reads(&entry), || prepare(&entry));
+        let restamped = checked?;
         if !restamped.is_empty() {
             // Same content under new stamps: vouch for them from now on.
             for (g, i, stamp) in restamped {
@@ -315,9 +286,8 @@ impl Cache<'_> {
             entry.set_reference(self.session.reference);
             let _ = write_atomically(&self.session.dir, &self.entry_path(), entry.sealed_bytes());
         }
-        Lookup::Hit(Box::new(entry))
+        Ok(prepared)
     }
-
     /// Store a run's findings with what it read (`reads` from
     /// [`fsread::take_reads`]) and its walk ([`walk_digest`]); whether it
     /// was written.
@@ -345,6 +315,43 @@ impl Cache<'_> {
         };
         write_atomically(&self.session.dir, &self.entry_path(), &bytes).is_ok()
     }
+}
+
+/// Check every recorded read of `entry`: `Err` when one changed, else the
+/// rows whose content was verified under a new stamp (group, row, stamp).
+fn check_reads(entry: &Entry) -> Result<Vec<(usize, usize, fsread::Stamp)>, &'static str> {
+    let since = entry.reference;
+    let mut restamped = Vec::new();
+    for (g, group) in entry.groups.iter().enumerate() {
+        // Most rows are settled and `stat` the same: nothing is built.
+        let at = group.stat_dir();
+        let rows = entry.read_rows(group);
+        let checked: Vec<(usize, Freshness)> = (0..rows.len())
+            .into_par_iter()
+            .with_min_len(256)
+            .filter_map(|i| {
+                let raw = rows.get(i)?;
+                if entry.unchanged_by_stat(raw, since, at.as_ref()) {
+                    return None;
+                }
+                Some(match entry.read_row(raw) {
+                    Some(row) => (i, group.record(&row).still_valid(since)),
+                    None => (i, Freshness::Changed),
+                })
+            })
+            .collect();
+        for (i, fresh) in checked {
+            match fresh {
+                Freshness::Same => {}
+                Freshness::Changed => return Err("a file changed"),
+                Freshness::Restamped(record) => match record.seen {
+                    fsread::Seen::Bytes { stamp, .. } => restamped.push((g, i, stamp)),
+                    fsread::Seen::Error(_) => return Err("a file changed"),
+                },
+            }
+        }
+    }
+    Ok(restamped)
 }
 
 /// Write `path` (in `dir`) through a temp file renamed over it, so a
@@ -421,8 +428,8 @@ pub fn replay(
 }
 
 /// Read the text of the files the findings shown point into, checking each
-/// against the entry (the stamp the lookup just vouched for, else the
-/// digest); `false` when one differs (the caller then runs cold).
+/// against the entry (its settled stamp, else the digest); `false` when one
+/// differs (the caller then runs cold).
 pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool {
     let mut wanted: Vec<u32> = Vec::new();
     for d in diags {
@@ -459,7 +466,10 @@ pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool 
             let path = &files[id as usize].path;
             let (stamp, digest) = recorded(path)?;
             let (bytes, seen) = reader.read_stamped(Path::new(path)).ok()?;
-            let same = seen == stamp || codec::digest_bytes(&fsread::digest(&bytes)) == digest;
+            // The stamp vouches only when it did for the recording run (the
+            // reads are checked while this runs, so nothing newer is known).
+            let same = (seen == stamp && stamp.settled(entry.reference))
+                || codec::digest_bytes(&fsread::digest(&bytes)) == digest;
             same.then(|| (id, crate::repo::decode(&bytes).0))
         })
         .collect();
