@@ -264,7 +264,6 @@ impl SchemaRegistry {
         self.validate_owned("kustomize.config.k8s.io/v1beta1", "Kustomization", obj)
     }
 
-
     fn compiled(&self, api_version: &str, kind: &str) -> Option<Arc<Compiled>> {
         let key = format!("{api_version}/{kind}");
         let slot: Slot = match self.cache.get(&key) {
