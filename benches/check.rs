@@ -290,7 +290,9 @@ fn other_shapes() {
     if shapes.is_empty() {
         return;
     }
-    println!("\n| shape | services | files | objects | cold s | cold CPU s | peak MB | phases (cold) |");
+    println!(
+        "\n| shape | services | files | objects | cold s | cold CPU s | peak MB | phases (cold) |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     for shape in shapes {
         for &n in &sizes {

@@ -35,6 +35,21 @@ fn others<'a>(cx: &UnitCx<'a>, refs: &'a [ObjectRef]) -> impl Iterator<Item = &'
         .map(|(_, o)| o)
 }
 
+/// Objects of other loose units with this kind and name (none for a
+/// deployed unit), from the index.
+pub fn reachable_named<'a>(
+    cx: &UnitCx<'a>,
+    kind: &str,
+    name: &str,
+) -> impl Iterator<Item = &'a Object> + 'a {
+    let (repo, own) = (cx.repo, cx.unit);
+    let deployed = own.is_deployed();
+    repo.index()
+        .named(&repo.units, kind, name)
+        .filter(move |(u, _)| !deployed && !u.is_deployed() && u.id != own.id)
+        .map(|(_, o)| o)
+}
+
 /// Objects of `kind` a unit's references may resolve to: its own, then, for
 /// a loose unit, every other loose unit's (in unit order), from the index.
 pub fn reachable_of_kind<'a>(cx: &UnitCx<'a>, kind: &str) -> Vec<&'a Object> {
@@ -75,7 +90,7 @@ impl<'a> OwnTemplates<'a> {
 
     /// The templates that may satisfy a selector requiring `label` (all
     /// without one), in unit order.
-    fn candidates(&self, label: Option<(&str, &str)>) -> Vec<&Template<'a>> {
+    pub fn candidates(&self, label: Option<(&str, &str)>) -> Vec<&Template<'a>> {
         match label {
             None => self.all.iter().collect(),
             Some((key, value)) => self
