@@ -213,7 +213,8 @@ fn duplicate_resource_ids_fail_the_build_as_kustomize_does() {
         };
         format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n{ns}data: {{a: b}}\n")
     };
-    let cases: Vec<(&str, Vec<(String, String)>, bool)> = vec![
+    type Files = Vec<(String, String)>;
+    let cases: Vec<(&str, Files, bool)> = vec![
         (
             "two files",
             vec![

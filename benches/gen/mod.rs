@@ -276,6 +276,8 @@ spec:
     overlays
 }
 
+// The shapes are the benchmark's only: `tests/cache.rs` includes this file too.
+#[allow(dead_code)]
 /// One service's plain manifests (Deployment, Service, HPA, PDB,
 /// ServiceAccount, ConfigMap) with references between them.
 fn plain_service(name: &str, i: usize) -> String {
@@ -337,6 +339,7 @@ data: {{LOG_LEVEL: info}}
 /// directories of plain manifests (no Kustomize, as hand-applied `k8s/`
 /// trees are); `single` is one kustomization listing N services' files (a
 /// cluster-wide root kustomization).
+#[allow(dead_code)]
 pub fn generate_shape(root: &Path, shape: &str, services: usize) {
     std::fs::create_dir_all(root.join(".git")).unwrap();
     let mut resources = String::from("namespace: shop\nresources:\n");
