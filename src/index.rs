@@ -68,6 +68,9 @@ pub struct Index {
     loose_by_kind: HashMap<String, Vec<ObjectRef>>,
     loose_templates: Vec<ObjectRef>,
     loose_templates_by_label: HashMap<String, HashMap<String, Vec<ObjectRef>>>,
+    /// RoleBindings and ClusterRoleBindings by the ServiceAccount names
+    /// among their subjects.
+    bindings_by_subject: HashMap<String, Vec<ObjectRef>>,
 }
 
 /// Facts one object contributes; computed in parallel, merged in order.
@@ -199,7 +202,52 @@ impl Index {
             }
         }
         index.add_loose(units);
+        index.add_bindings(units);
         index
+    }
+
+    fn add_bindings(&mut self, units: &[Unit]) {
+        for (u, unit) in units.iter().enumerate() {
+            for (i, o) in unit.objects.iter().enumerate() {
+                if !matches!(o.kind.as_str(), "RoleBinding" | "ClusterRoleBinding")
+                    || o.group() != "rbac.authorization.k8s.io"
+                {
+                    continue;
+                }
+                let at = ObjectRef {
+                    unit: u as u32,
+                    object: i as u32,
+                };
+                for s in o.root.get("subjects").map(Node::items).unwrap_or(&[]) {
+                    if s.str_at(&["kind"]) != Some("ServiceAccount") {
+                        continue;
+                    }
+                    if let Some(name) = s.str_at(&["name"]) {
+                        let at_name = self
+                            .bindings_by_subject
+                            .entry(name.to_string())
+                            .or_default();
+                        if at_name.last() != Some(&at) {
+                            at_name.push(at);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// RoleBindings and ClusterRoleBindings with a ServiceAccount subject of
+    /// this name, in repository order.
+    pub fn bindings_of_service_account<'a>(
+        &'a self,
+        units: &'a [Unit],
+        name: &str,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.bindings_by_subject
+            .get(name)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(move |r| self.object(units, *r).1)
     }
 
     /// Index the objects and pod templates of loose units, in unit order.

@@ -28,10 +28,11 @@ fn same_ns(a: &Option<String>, b: &Option<String>) -> bool {
 /// ServiceAccount `name` of `namespace` a role, if the repository has one. A
 /// subject without a namespace takes the binding's (kustomize may set either).
 fn binding_of<'a>(cx: &'a ObjectCx, name: &str, namespace: &Option<String>) -> Option<&'a Object> {
-    cx.repo.objects().map(|(_, x)| x).find(|b| {
-        matches!(b.kind.as_str(), "RoleBinding" | "ClusterRoleBinding")
-            && b.group() == "rbac.authorization.k8s.io"
-            && b.root
+    let repo = cx.repo;
+    repo.index()
+        .bindings_of_service_account(&repo.units, name)
+        .find(|b| {
+            b.root
                 .get("subjects")
                 .map(crate::yaml::Node::items)
                 .unwrap_or(&[])
@@ -45,7 +46,7 @@ fn binding_of<'a>(cx: &'a ObjectCx, name: &str, namespace: &Option<String>) -> O
                         && s.str_at(&["name"]) == Some(name)
                         && same_ns(&ns, namespace)
                 })
-    })
+        })
 }
 
 impl Rule for SaTokenAutomount {
