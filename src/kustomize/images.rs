@@ -134,6 +134,11 @@ pub fn apply(node: &mut Node, e: &ImageEntry) -> usize {
 }
 
 fn walk(node: &mut Node, e: &ImageEntry, count: &mut usize) {
+    // Found first without a mutable borrow, so subtrees shared with the
+    // base (copy-on-write) are copied only on the path to a matching image.
+    if !has_match(node, e) {
+        return;
+    }
     match &mut node.value {
         Value::Map(entries) => {
             for entry in entries.iter_mut() {
@@ -168,6 +173,23 @@ fn walk(node: &mut Node, e: &ImageEntry, count: &mut usize) {
             }
         }
         _ => {}
+    }
+}
+
+/// Whether a `containers`/`initContainers` image below `node` matches.
+fn has_match(node: &Node, e: &ImageEntry) -> bool {
+    match &node.value {
+        Value::Map(entries) => entries.iter().any(|entry| {
+            let images = matches!(entry.key.name.as_str(), "containers" | "initContainers")
+                && (entry.value.items().iter()).any(|c| {
+                    c.get("image")
+                        .and_then(Node::as_str)
+                        .is_some_and(|s| e.matches(s))
+                });
+            images || has_match(&entry.value, e)
+        }),
+        Value::Seq(items) => items.iter().any(|i| has_match(i, e)),
+        _ => false,
     }
 }
 

@@ -240,11 +240,11 @@ pub fn string_map(node: Option<&Node>) -> Vec<(String, String)> {
 /// The mapping at `key`, created (or a null replaced) when missing.
 pub fn ensure_map_at<'a>(node: &'a mut Node, key: &str, span: Span) -> &'a mut Node {
     if !matches!(node.value, Value::Map(_)) {
-        *node = Node::new(Value::Map(Vec::new()), span);
+        *node = Node::new(Value::Map(Default::default()), span);
     }
     let needs = !matches!(node.get(key).map(|n| &n.value), Some(Value::Map(_)));
     if needs {
-        node.set(key, span, Node::new(Value::Map(Vec::new()), span));
+        node.set(key, span, Node::new(Value::Map(Default::default()), span));
     }
     node.get_mut(key).expect("just set")
 }
@@ -253,7 +253,7 @@ pub fn ensure_map_at<'a>(node: &'a mut Node, key: &str, span: Span) -> &'a mut N
 /// not a mapping becomes one.
 pub fn set_entry(map: &mut Node, key: &str, key_span: Span, value: Node) {
     if !matches!(map.value, Value::Map(_)) {
-        *map = Node::new(Value::Map(Vec::new()), value.span);
+        *map = Node::new(Value::Map(Default::default()), value.span);
     }
     map.set(key, key_span, value);
 }
