@@ -63,6 +63,11 @@ pub struct Index {
     pub provided_namespaces: NamespaceSet,
     /// Files only used as Kustomize patches.
     patch_files: HashSet<FileId>,
+    /// Loose units' objects by kind, and their pod templates (all, and by
+    /// label): what a loose directory's references may resolve to.
+    loose_by_kind: HashMap<String, Vec<ObjectRef>>,
+    loose_templates: Vec<ObjectRef>,
+    loose_templates_by_label: HashMap<String, HashMap<String, Vec<ObjectRef>>>,
 }
 
 /// Facts one object contributes; computed in parallel, merged in order.
@@ -193,7 +198,62 @@ impl Index {
                 index.provided_namespaces.insert(ns);
             }
         }
+        index.add_loose(units);
         index
+    }
+
+    /// Index the objects and pod templates of loose units, in unit order.
+    fn add_loose(&mut self, units: &[Unit]) {
+        for (u, unit) in units.iter().enumerate() {
+            if unit.is_deployed() {
+                continue;
+            }
+            for (i, o) in unit.objects.iter().enumerate() {
+                let at = ObjectRef {
+                    unit: u as u32,
+                    object: i as u32,
+                };
+                self.loose_by_kind
+                    .entry(o.kind.clone())
+                    .or_default()
+                    .push(at);
+                for t in crate::pods::templates_of(std::iter::once(o)) {
+                    self.loose_templates.push(at);
+                    for (key, value) in t.labels {
+                        self.loose_templates_by_label
+                            .entry(key.to_string())
+                            .or_default()
+                            .entry(value)
+                            .or_default()
+                            .push(at);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Objects of this kind in loose units.
+    pub fn loose_of_kind(&self, kind: &str) -> &[ObjectRef] {
+        self.loose_by_kind.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// Loose units' objects with a pod template.
+    pub fn loose_templates(&self) -> &[ObjectRef] {
+        &self.loose_templates
+    }
+
+    /// Loose units' objects whose pod template has this label.
+    pub fn loose_templates_labelled(&self, key: &str, value: &str) -> &[ObjectRef] {
+        self.loose_templates_by_label
+            .get(key)
+            .and_then(|values| values.get(value))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The object a reference points at.
+    pub fn object<'a>(&self, units: &'a [Unit], at: ObjectRef) -> (&'a Unit, &'a Object) {
+        let unit = &units[at.unit as usize];
+        (unit, &unit.objects[at.object as usize])
     }
 
     pub fn is_patch_file(&self, file: FileId) -> bool {

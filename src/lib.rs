@@ -17,6 +17,7 @@ pub mod index;
 pub mod kustomize;
 pub mod meta;
 pub mod model;
+pub mod pods;
 pub mod provenance;
 pub mod repo;
 pub mod report;

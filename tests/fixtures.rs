@@ -243,3 +243,102 @@ fn credentials_are_masked_in_every_format() {
         }
     }
 }
+
+/// A loose directory's Service, PDB, HPA and Ingress may point at objects in
+/// another loose directory (plain manifests applied together), found through
+/// the index; a Kustomize unit resolves only within itself.
+#[test]
+fn loose_directories_resolve_references_across_directories() {
+    const WEB: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: front}}
+    spec: {containers: [{name: web, image: web:1}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api-alias, namespace: shop}
+spec: {selector: {app: api, tier: back}, ports: [{port: 80}]}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: api, namespace: shop}
+spec: {minAvailable: 1, selector: {matchLabels: {app: api}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: api, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+  minReplicas: 2
+  maxReplicas: 4
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: shop}
+spec:
+  defaultBackend: {service: {name: api, port: {number: 80}}}
+";
+    const API: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api, tier: back}}
+    spec: {containers: [{name: api, image: api:1}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec: {selector: {app: api}, ports: [{port: 80}]}
+";
+    const RULES: &str =
+        "{service-selector-mismatch,pdb-selector-mismatch,hpa-target-missing,ingress-backend-missing}";
+    let rules_of = |files: &[(&str, &str)]| {
+        let dir = common::git_repo(files);
+        let repo = load(dir.path());
+        let mut ids: Vec<&str> = lint(&repo, RULES).iter().map(|d| d.rule).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        rules_of(&[("k8s/web/app.yaml", WEB), ("k8s/api/app.yaml", API)]),
+        Vec::<&str>::new(),
+        "the api directory provides every target"
+    );
+    assert_eq!(
+        rules_of(&[("k8s/web/app.yaml", WEB)]),
+        [
+            "hpa-target-missing",
+            "ingress-backend-missing",
+            "pdb-selector-mismatch",
+            "service-selector-mismatch"
+        ],
+        "without it, each reference is reported"
+    );
+    assert_eq!(
+        rules_of(&[
+            ("k8s/web/app.yaml", WEB),
+            ("k8s/web/kustomization.yaml", "resources: [app.yaml]\n"),
+            ("k8s/api/app.yaml", API),
+        ]),
+        [
+            "hpa-target-missing",
+            "ingress-backend-missing",
+            "pdb-selector-mismatch",
+            "service-selector-mismatch"
+        ],
+        "a Kustomize unit is applied as a whole: loose directories do not count"
+    );
+}

@@ -1,4 +1,4 @@
-use super::{deployed_together, in_context, reachable, same_namespace};
+use super::{deployed_together, in_context, reachable_of_kind, same_namespace};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
 
@@ -44,9 +44,9 @@ impl Rule for HpaTargetMissing {
             {
                 continue;
             }
-            let same_kind: Vec<_> = reachable(cx)
+            let same_kind: Vec<_> = reachable_of_kind(cx, kind)
                 .into_iter()
-                .filter(|o| o.kind == kind && same_namespace(o, h))
+                .filter(|o| same_namespace(o, h))
                 .collect();
             if same_kind.iter().any(|o| o.name == name) {
                 continue;

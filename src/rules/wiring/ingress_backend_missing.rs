@@ -1,4 +1,4 @@
-use super::{deployed_together, in_context, reachable, same_namespace};
+use super::{deployed_together, in_context, reachable_of_kind, same_namespace};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
 use crate::yaml::Node;
@@ -46,9 +46,9 @@ impl Rule for IngressBackendMissing {
             }) {
                 continue;
             }
-            let services: Vec<_> = reachable(cx)
+            let services: Vec<_> = reachable_of_kind(cx, "Service")
                 .into_iter()
-                .filter(|s| s.kind == "Service" && same_namespace(s, ing))
+                .filter(|s| same_namespace(s, ing))
                 .collect();
             let mut backends: Vec<&Node> = Vec::new();
             for key in ["defaultBackend", "backend"] {

@@ -10,64 +10,65 @@ pub mod service_port_mismatch;
 pub mod service_selector_mismatch;
 
 use crate::diagnostic::{Context, Diagnostic};
-use crate::model::{Object, Unit, UnitKind};
+use crate::index::ObjectRef;
+use crate::model::{Object, Unit};
 use crate::rules::UnitCx;
 use crate::yaml::Node;
 
-/// A pod template in a unit: built-in workloads, and any object with
-/// `spec.template.metadata` and containers (Argo Rollouts and the like).
-pub struct Template<'a> {
-    pub object: &'a Object,
-    pub labels: Vec<(&'a str, String)>,
-    pub pod: &'a Node,
-}
+pub use crate::pods::{templates_of, Template};
 
 pub fn templates(unit: &Unit) -> Vec<Template<'_>> {
     templates_of(unit.objects.iter())
 }
 
-/// Objects a unit's references may resolve to. A deployed unit is applied
-/// as a whole, so its own objects; a loose directory of plain manifests is
-/// often one part of a set applied together, so every loose unit's objects.
-pub fn reachable<'a>(cx: &UnitCx<'a>) -> Vec<&'a Object> {
-    if cx.unit.is_deployed() {
-        return cx.unit.objects.iter().collect();
-    }
-    let mut out: Vec<&Object> = cx.unit.objects.iter().collect();
-    for u in &cx.repo.units {
-        if u.kind == UnitKind::Loose && u.id != cx.unit.id {
-            out.extend(u.objects.iter());
-        }
-    }
+/// Objects of other loose units that a loose unit's references may resolve
+/// to: a loose directory of plain manifests is often one part of a set
+/// applied together. None for a deployed unit, which is applied as a whole.
+fn others<'a>(cx: &UnitCx<'a>, refs: &'a [ObjectRef]) -> impl Iterator<Item = &'a Object> + 'a {
+    let (repo, own) = (cx.repo, cx.unit);
+    let refs = if own.is_deployed() { &[][..] } else { refs };
+    refs.iter()
+        .map(move |r| repo.index().object(&repo.units, *r))
+        .filter(move |(u, _)| u.id != own.id)
+        .map(|(_, o)| o)
+}
+
+/// Objects of `kind` a unit's references may resolve to: its own, then, for
+/// a loose unit, every other loose unit's (in unit order), from the index.
+pub fn reachable_of_kind<'a>(cx: &UnitCx<'a>, kind: &str) -> Vec<&'a Object> {
+    let mut out: Vec<&Object> = cx.unit.objects.iter().filter(|o| o.kind == kind).collect();
+    out.extend(others(cx, cx.repo.index().loose_of_kind(kind)));
     out
 }
 
-pub fn templates_of<'a>(objects: impl Iterator<Item = &'a Object>) -> Vec<Template<'a>> {
-    let mut out = Vec::new();
-    for o in objects {
-        let (meta, pod) = match o.pod_spec() {
-            Some(pod) => (o.pod_template_metadata(), pod),
-            None => match o.root.path(&["spec", "template", "spec"]) {
-                Some(pod) if pod.get("containers").is_some() => {
-                    (o.root.path(&["spec", "template", "metadata"]), pod)
-                }
-                _ => continue,
-            },
-        };
-        let labels = meta
-            .and_then(|m| m.get("labels"))
-            .map(Node::entries)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|e| Some((e.key.name.as_str(), e.value.scalar_text()?)))
-            .collect();
-        out.push(Template {
-            object: o,
-            labels,
-            pod,
-        });
+/// Whether a pod template a unit's references may resolve to satisfies
+/// `selects`: its own first; for a loose unit then the other loose units',
+/// only those labelled `label` when the selector requires one.
+pub fn any_reachable_template(
+    cx: &UnitCx,
+    own: &[Template],
+    label: Option<(&str, &str)>,
+    selects: impl Fn(&Template) -> bool,
+) -> bool {
+    if own.iter().any(&selects) {
+        return true;
     }
-    out
+    let index = cx.repo.index();
+    let refs = match label {
+        Some((key, value)) => index.loose_templates_labelled(key, value),
+        None => index.loose_templates(),
+    };
+    templates_of(others(cx, refs)).iter().any(selects)
+}
+
+/// A label every object a map selector selects must carry (the first entry
+/// that is not a runtime label and has a value), for an index lookup.
+pub fn required_label(selector: &Node) -> Option<(&str, String)> {
+    selector
+        .entries()
+        .iter()
+        .filter(|e| !is_runtime_label(&e.key.name))
+        .find_map(|e| Some((e.key.name.as_str(), e.value.scalar_text()?)))
 }
 
 /// Labels controllers put on the pods they create, never in a pod template:

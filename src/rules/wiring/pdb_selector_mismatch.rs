@@ -1,6 +1,6 @@
 use super::{
-    in_context, judgeable, label_selector_selects, reachable, same_namespace, templates,
-    templates_of,
+    any_reachable_template, in_context, judgeable, label_selector_selects, required_label,
+    same_namespace, templates,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
@@ -25,7 +25,6 @@ impl Rule for PdbSelectorMismatch {
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
         let own = templates(cx.unit);
-        let ts = templates_of(reachable(cx).into_iter());
         for p in cx
             .unit
             .objects
@@ -38,7 +37,9 @@ impl Rule for PdbSelectorMismatch {
             if !judgeable(cx.unit, &own, p) {
                 continue;
             }
-            let matched = ts.iter().any(|t| {
+            let label = sel.get("matchLabels").and_then(required_label);
+            let label = label.as_ref().map(|(k, v)| (*k, v.as_str()));
+            let matched = any_reachable_template(cx, &own, label, |t| {
                 same_namespace(t.object, p)
                     && label_selector_selects(sel, &t.labels).unwrap_or(true)
             });

@@ -1,5 +1,6 @@
 use super::{
-    in_context, judgeable, map_selects, reachable, same_namespace, templates, templates_of,
+    any_reachable_template, in_context, judgeable, map_selects, required_label, same_namespace,
+    templates,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
@@ -25,7 +26,6 @@ impl Rule for ServiceSelectorMismatch {
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
         let own = templates(cx.unit);
-        let ts = templates_of(reachable(cx).into_iter());
         for s in cx
             .unit
             .objects
@@ -45,10 +45,11 @@ impl Rule for ServiceSelectorMismatch {
             if !judgeable(cx.unit, &own, s) {
                 continue;
             }
-            if ts
-                .iter()
-                .any(|t| same_namespace(t.object, s) && map_selects(sel, &t.labels))
-            {
+            let label = required_label(sel);
+            let label = label.as_ref().map(|(k, v)| (*k, v.as_str()));
+            if any_reachable_template(cx, &own, label, |t| {
+                same_namespace(t.object, s) && map_selects(sel, &t.labels)
+            }) {
                 continue;
             }
             let wanted: Vec<String> = sel
