@@ -122,7 +122,7 @@ patches:
 - patch: |-
     apiVersion: apps/v1
     kind: Deployment
-    metadata: {name: a-web}
+    metadata: {name: a-web, namespace: team-a}
     spec:
       template:
         spec:
@@ -178,43 +178,46 @@ fn overlay_edits_never_reach_the_base_or_a_sibling() {
 
 #[test]
 fn renders_share_the_untouched_subtrees_of_the_parsed_files() {
+    use ftlint::yaml::{Node, Shared, Value};
     let tmp = tempfile::tempdir().unwrap();
     fixture(tmp.path());
     let sources = sources_from_dir(tmp.path());
-    let base = sources
-        .by_path("base/deployment.yaml")
-        .map(|f| &f.parsed.documents[0].root)
-        .unwrap();
-    let deployment = |dir: &str| {
-        let r = render(&sources, dir);
-        let o = r.objects.into_iter().find(|o| o.kind == "Deployment");
-        o.unwrap().root
-    };
-    let a = deployment("a");
-    let limits = |n: &ftlint::yaml::Node| -> ftlint::yaml::Shared<ftlint::yaml::Entry> {
-        match &n.value {
-            ftlint::yaml::Value::Map(m) => m.clone(),
-            _ => panic!("not a map"),
-        }
-    };
-    let path = ["spec", "template", "spec", "containers"];
-    let sidecar = |n: &ftlint::yaml::Node| n.path(&path).unwrap().items()[1].clone();
-    // The sidecar is untouched by a: one block with the parse's.
-    assert!(ftlint::yaml::Shared::ptr_eq(
-        &limits(&sidecar(&a)),
-        &limits(&sidecar(base))
-    ));
-    // The web container's limits were patched: a copy, and the base keeps its own.
-    let web_limits = |n: &ftlint::yaml::Node| {
-        n.path(&path).unwrap().items()[0]
-            .path(&["resources", "limits"])
-            .unwrap()
+    let parsed = |path: &str| {
+        sources.by_path(path).unwrap().parsed.documents[0]
+            .root
             .clone()
     };
-    assert!(!ftlint::yaml::Shared::ptr_eq(
-        &limits(&web_limits(&a)),
-        &limits(&web_limits(base))
-    ));
-    assert_eq!(web_limits(base).str_at(&["memory"]), Some("256Mi"));
-    assert_eq!(web_limits(&a).str_at(&["memory"]), Some("512Mi"));
+    let object = |dir: &str, kind: &str| {
+        let r = render(&sources, dir);
+        r.objects.into_iter().find(|o| o.kind == kind).unwrap().root
+    };
+    let block = |n: &Node, path: &[&str]| match &n.path(path).unwrap().value {
+        Value::Map(m) => (Some(m.clone()), None),
+        Value::Seq(s) => (None, Some(s.clone())),
+        _ => panic!("not a collection"),
+    };
+    let same = |a: &Node, b: &Node, path: &[&str]| match (block(a, path), block(b, path)) {
+        ((Some(x), _), (Some(y), _)) => Shared::ptr_eq(&x, &y),
+        ((_, Some(x)), (_, Some(y))) => Shared::ptr_eq(&x, &y),
+        _ => false,
+    };
+    // Overlay a sets the Service's namespace, name and selector labels:
+    // its ports are the parsed file's block, `spec` and `metadata` are copies.
+    let (svc, svc_a) = (parsed("base/service.yaml"), object("a", "Service"));
+    assert!(same(&svc, &svc_a, &["spec", "ports"]));
+    assert!(!same(&svc, &svc_a, &["spec"]) && !same(&svc, &svc_a, &["metadata"]));
+    // a patched the web container's limits: a copy, the base keeps its own.
+    let (dep, dep_a) = (parsed("base/deployment.yaml"), object("a", "Deployment"));
+    let limits = ["spec", "template", "spec", "containers"];
+    let web = |n: &Node| n.path(&limits).unwrap().items()[0].clone();
+    assert!(!same(&web(&dep), &web(&dep_a), &["resources", "limits"]));
+    assert!(same(&web(&dep), &web(&dep_a), &["ports"]));
+    assert_eq!(
+        web(&dep).str_at(&["resources", "limits", "memory"]),
+        Some("256Mi")
+    );
+    assert_eq!(
+        web(&dep_a).str_at(&["resources", "limits", "memory"]),
+        Some("512Mi")
+    );
 }

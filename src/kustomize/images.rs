@@ -146,8 +146,16 @@ fn walk(node: &mut Node, e: &ImageEntry, count: &mut usize) {
                     matches!(entry.key.name.as_str(), "containers" | "initContainers");
                 if is_containers {
                     if let Value::Seq(items) = &mut entry.value.value {
-                        for c in items.iter_mut() {
-                            if let Some(img) = c.get_mut("image") {
+                        // Only matching containers are borrowed mutably (copied).
+                        let matching = |c: &Node| {
+                            (c.get("image").and_then(Node::as_str)).is_some_and(|s| e.matches(s))
+                        };
+                        let hits: Vec<usize> = (items.iter().enumerate())
+                            .filter(|(_, c)| matching(c))
+                            .map(|(i, _)| i)
+                            .collect();
+                        for i in hits {
+                            if let Some(img) = items[i].get_mut("image") {
                                 if let Some(s) = img.as_str() {
                                     if e.matches(s) {
                                         *count += 1;
