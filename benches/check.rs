@@ -4,7 +4,8 @@
 //!
 //! `cargo bench --bench check` — SIZES=100,1000 overrides the sizes,
 //! KUBECTL_SAMPLE=n the number of overlays built with `kubectl kustomize`
-//! (0 skips it), CHECKOV=0 skips checkov.
+//! (0 skips it), CHECKOV=0 skips checkov, SHAPES/SHAPE_SIZES the other
+//! repository shapes (see `other_shapes`).
 //!
 //! Printed per size: wall and CPU time of a first (cold) run, of a run after
 //! editing one file, of a run with nothing changed, and of a pre-commit run
@@ -271,6 +272,43 @@ fn main() {
         }
     } else {
         println!("checkov not run (absent or CHECKOV=0)");
+    }
+    other_shapes();
+}
+
+/// Cold runs on other repository shapes (`gen::generate_shape`), to show
+/// that cost stays linear in them too: SHAPES=loose,single (the default;
+/// SHAPES=none skips them) at SHAPE_SIZES (default 1000,3000).
+fn other_shapes() {
+    let shapes = std::env::var("SHAPES").unwrap_or_else(|_| "loose,single".into());
+    let sizes: Vec<usize> = std::env::var("SHAPE_SIZES")
+        .unwrap_or_else(|_| "1000,3000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let shapes: Vec<&str> = shapes.split(',').filter(|s| *s != "none").collect();
+    if shapes.is_empty() {
+        return;
+    }
+    println!(
+        "\n| shape | services | files | objects | cold s | cold CPU s | peak MB | phases (cold) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for shape in shapes {
+        for &n in &sizes {
+            let tmp = tempfile::tempdir().unwrap();
+            gen::generate_shape(tmp.path(), shape, n);
+            let cold = ftlint(tmp.path(), &[]);
+            println!(
+                "| {shape} | {n} | {} | {} | {:.2} | {:.2} | {:.0} | {} |",
+                summary_field(&cold.stdout, "files"),
+                summary_field(&cold.stdout, "objects"),
+                cold.wall_ms / 1e3,
+                cold.cpu_ms / 1e3,
+                cold.peak_mb,
+                phases(&cold.stderr),
+            );
+        }
     }
 }
 

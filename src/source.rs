@@ -81,16 +81,29 @@ impl Sources {
         }
     }
 
+    /// Room for `n` more files (a cache replay adds every file of a run).
+    pub fn reserve(&mut self, n: usize) {
+        self.files.reserve_exact(n);
+        self.by_path.reserve(n);
+    }
+
     /// Add a file; its id is its position.
     pub fn add(&mut self, path: String, text: String, kind: FileKind) -> FileId {
-        if let Some(id) = self.by_path.get(&path) {
-            return *id;
-        }
         let id = FileId(self.files.len() as u32);
-        let abs = self.root.join(&path);
-        self.by_path.insert(path.clone(), id);
-        self.files.push(SourceFile::new(id, path, abs, text, kind));
-        id
+        match self.by_path.entry(path) {
+            std::collections::hash_map::Entry::Occupied(known) => *known.get(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let path = slot.key().clone();
+                slot.insert(id);
+                // Sized once: `join` grows the root's copy (a replay adds
+                // every file of a run).
+                let mut abs = PathBuf::with_capacity(self.root.as_os_str().len() + path.len() + 1);
+                abs.push(&self.root);
+                abs.push(&path);
+                self.files.push(SourceFile::new(id, path, abs, text, kind));
+                id
+            }
+        }
     }
 
     /// Record a file or directory that could not be read; it is reported as

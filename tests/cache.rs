@@ -240,6 +240,102 @@ fn a_corrupt_cache_is_ignored_and_rebuilt() {
     assert!(how.starts_with("cache: hit"), "{how}");
 }
 
+/// The one cache file whose name starts with `prefix`.
+fn cache_file(root: &Path, prefix: &str) -> std::path::PathBuf {
+    let found: Vec<_> = std::fs::read_dir(root.join(".ftlint_cache"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.into_iter().next().unwrap()
+}
+
+/// Spoil the stored entry with `spoil`; the next run ignores it (`why`),
+/// reports what a cold run reports and stores a good entry again.
+fn spoiled_entry_is_replaced(spoil: impl Fn(&mut Vec<u8>), why: &str) {
+    let dir = generated();
+    let root = dir.path();
+    let (before, _) = warm_equals_cold(root, &[]);
+    let path = cache_file(root, "check-");
+    let mut bytes = std::fs::read(&path).unwrap();
+    spoil(&mut bytes);
+    std::fs::write(&path, &bytes).unwrap();
+    let (after, how) = warm_equals_cold(root, &[]);
+    assert!(how.starts_with(&format!("cache: miss ({why}")), "{how}");
+    assert!(how.ends_with("findings stored"), "{how}");
+    assert_eq!(after, before);
+    let (again, how) = warm_equals_cold(root, &[]);
+    assert!(how.starts_with("cache: hit"), "{how}");
+    assert_eq!(again, before);
+}
+
+#[test]
+fn a_truncated_entry_is_ignored_and_replaced() {
+    spoiled_entry_is_replaced(|b| b.truncate(b.len() / 2), "unreadable entry");
+    spoiled_entry_is_replaced(|b| b.truncate(b.len() - 1), "unreadable entry");
+    spoiled_entry_is_replaced(|b| b.truncate(10), "unreadable entry");
+}
+
+#[test]
+fn a_corrupt_entry_byte_is_ignored_and_replaced() {
+    // One bit of a stored finding's or a stamp's bytes, past the header:
+    // the checksum no longer matches.
+    spoiled_entry_is_replaced(
+        |b| {
+            let at = b.len() - 40;
+            b[at] ^= 0x04;
+        },
+        "unreadable entry",
+    );
+    spoiled_entry_is_replaced(
+        |b| {
+            let at = b.len() / 3;
+            b[at] ^= 0x80;
+        },
+        "unreadable entry",
+    );
+}
+
+#[test]
+fn an_entry_of_another_format_version_is_ignored_and_replaced() {
+    // The format number follows the 8-byte magic.
+    spoiled_entry_is_replaced(
+        |b| {
+            let format = u32::from_le_bytes(b[8..12].try_into().unwrap());
+            b[8..12].copy_from_slice(&(format + 1).to_le_bytes());
+        },
+        "entry of another configuration or version",
+    );
+}
+
+#[test]
+fn a_corrupt_walk_snapshot_is_ignored_and_the_tree_walked() {
+    let dir = generated();
+    let root = dir.path();
+    let (before, _) = warm_equals_cold(root, &[]);
+    // The first run's directories were not settled yet: the second stores
+    // the snapshot.
+    warm_equals_cold(root, &[]);
+    let path = cache_file(root, "walk-");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let (after, how) = warm_equals_cold(root, &[]);
+    assert!(
+        how.starts_with("cache: hit") && how.contains("tree walked"),
+        "{how}"
+    );
+    assert_eq!(after, before);
+    let (_, how) = warm_equals_cold(root, &[]);
+    assert!(not_walked(&how), "{how}");
+}
+
 #[test]
 fn no_cache_writes_nothing() {
     let dir = generated();

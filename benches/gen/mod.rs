@@ -275,3 +275,87 @@ spec:
     }
     overlays
 }
+
+// The shapes are the benchmark's only: `tests/cache.rs` includes this file too.
+#[allow(dead_code)]
+/// One service's plain manifests (Deployment, Service, HPA, PDB,
+/// ServiceAccount, ConfigMap) with references between them.
+fn plain_service(name: &str, i: usize) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  annotations: {{argocd.argoproj.io/sync-wave: \"2\"}}
+spec:
+  selector:
+    matchLabels: {{app: {name}}}
+  template:
+    metadata:
+      labels: {{app: {name}}}
+    spec:
+      serviceAccountName: {name}
+      containers:
+      - name: app
+        image: registry.example.com/{name}:v1.0.{i}
+        envFrom: [{{configMapRef: {{name: {name}}}}}]
+        resources:
+          requests: {{cpu: 100m, memory: 128Mi}}
+          limits: {{cpu: 500m, memory: 256Mi}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{port: 80, targetPort: 8080}}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {{name: {name}}}
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: {name}}}
+  minReplicas: 2
+  maxReplicas: 4
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: {name}}}
+spec: {{minAvailable: 1, selector: {{matchLabels: {{app: {name}}}}}}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: {name}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: {name}, annotations: {{argocd.argoproj.io/sync-wave: \"1\"}}}}
+data: {{LOG_LEVEL: info}}
+"
+    )
+}
+
+/// Other shapes of a large repository, for the scaling check: `loose` is N
+/// directories of plain manifests (no Kustomize, as hand-applied `k8s/`
+/// trees are); `single` is one kustomization listing N services' files (a
+/// cluster-wide root kustomization).
+#[allow(dead_code)]
+pub fn generate_shape(root: &Path, shape: &str, services: usize) {
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    let mut resources = String::from("namespace: shop\nresources:\n");
+    for i in 0..services {
+        let name = format!("svc{i:05}");
+        let text = plain_service(&name, i);
+        match shape {
+            "loose" => write(&root.join(format!("k8s/{name}/app.yaml")), &text),
+            "single" => {
+                write(&root.join(format!("cluster/{name}/app.yaml")), &text);
+                resources.push_str(&format!("- {name}/app.yaml\n"));
+            }
+            other => panic!("unknown shape {other}"),
+        }
+    }
+    if shape == "single" {
+        write(&root.join("cluster/kustomization.yaml"), &resources);
+    }
+}

@@ -16,6 +16,7 @@
 //! cold run that writes a new entry. Entries are written atomically (a temp
 //! file renamed), so concurrent runs each see a whole entry or none.
 
+mod codec;
 mod entry;
 mod walk;
 
@@ -47,7 +48,7 @@ pub struct Session {
     reference: Reference,
     root: PathBuf,
     starts: Vec<PathBuf>,
-    snapshot: Option<walk::Snapshot>,
+    snapshot: Option<walk::Stored>,
     /// The nested-config directories this run used.
     nested: OnceLock<Vec<String>>,
 }
@@ -59,7 +60,7 @@ impl Session {
         let reference = take_reference(&dir);
         let snapshot = std::fs::read(snapshot_path(&dir, root, starts))
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<walk::Snapshot>(&bytes).ok())
+            .and_then(walk::Stored::open)
             .filter(|s| s.still_valid(root, starts));
         Session {
             dir,
@@ -117,19 +118,17 @@ impl Session {
         ) else {
             return false;
         };
-        serde_json::to_vec(&snapshot).is_ok_and(|bytes| {
-            write_atomically(
-                &self.dir,
-                &snapshot_path(&self.dir, &self.root, &self.starts),
-                &bytes,
-            )
-            .is_ok()
-        })
+        write_atomically(
+            &self.dir,
+            &snapshot_path(&self.dir, &self.root, &self.starts),
+            &snapshot.encode(),
+        )
+        .is_ok()
     }
 }
 
 fn snapshot_path(dir: &Path, root: &Path, starts: &[PathBuf]) -> PathBuf {
-    dir.join(format!("walk-{}.json", &walk::key(root, starts)[..16]))
+    dir.join(format!("walk-{}.bin", &walk::key(root, starts)[..16]))
 }
 
 /// The run's reference: the mtime of a file created in the cache directory
@@ -151,12 +150,6 @@ fn take_reference(dir: &Path) -> Reference {
 pub struct Cache<'a> {
     session: &'a Session,
     fingerprint: String,
-}
-
-/// Why a lookup found nothing to reuse (for `--stats`).
-pub enum Lookup {
-    Hit(Box<Entry>),
-    Miss(&'static str),
 }
 
 fn now_ns() -> i64 {
@@ -248,83 +241,53 @@ impl Cache<'_> {
     fn entry_path(&self) -> PathBuf {
         self.session
             .dir
-            .join(format!("check-{}.json", &self.fingerprint[..16]))
+            .join(format!("check-{}.bin", &self.fingerprint[..16]))
     }
 
-    /// The stored entry when every input it recorded is unchanged; `walk`
-    /// is the digest of this run's walk ([`walk_digest`]).
-    pub fn lookup(&self, walk: &str) -> Lookup {
+    /// `prepare`'s use of the stored entry when every input it recorded is
+    /// unchanged (else why not); `walk` is the digest of this run's walk
+    /// ([`walk_digest`]). `prepare` runs while the recorded reads are
+    /// checked, and its result is dropped unless they all hold.
+    pub fn lookup<T: Send>(
+        &self,
+        walk: &str,
+        prepare: impl FnOnce(&Entry) -> T + Send,
+    ) -> Result<T, &'static str> {
         let Ok(bytes) = std::fs::read(self.entry_path()) else {
-            return Lookup::Miss("no entry");
+            return Err("no entry");
         };
-        let Ok(mut entry) = serde_json::from_slice::<Entry>(&bytes) else {
-            return Lookup::Miss("unreadable entry (ignored)");
+        let mut entry = match Entry::open(bytes) {
+            Ok(entry) => entry,
+            Err(codec::Refused::OtherFormat) => {
+                return Err("entry of another configuration or version")
+            }
+            Err(codec::Refused::Unreadable) => return Err("unreadable entry (ignored)"),
         };
-        if entry.format != entry::FORMAT || entry.fingerprint != self.fingerprint {
-            return Lookup::Miss("entry of another configuration or version");
+        if entry.fingerprint() != self.fingerprint {
+            return Err("entry of another configuration or version");
         }
-        if entry.walk != walk {
-            return Lookup::Miss("files added, removed or renamed");
+        if entry.walk() != walk {
+            return Err("files added, removed or renamed");
         }
         if entry
             .env
             .iter()
             .any(|(name, value)| std::env::var(name).ok() != *value)
         {
-            return Lookup::Miss("an environment variable read changed");
+            return Err("an environment variable read changed");
         }
-        let since = entry::row_reference(entry.reference);
-        let mut changed = false;
-        for group in &mut entry.reads {
-            // Most rows are settled and `stat` the same: no record is built.
-            let at = group.stat_dir();
-            let checked: Vec<Option<Freshness>> = group
-                .rows
-                .par_iter()
-                .map(|row| {
-                    if group.unchanged_by_stat(row, since, at.as_ref()) {
-                        None
-                    } else {
-                        Some(group.record(row).still_valid(since))
-                    }
-                })
-                .collect();
-            if checked
-                .iter()
-                .any(|c| matches!(c, Some(Freshness::Changed)))
-            {
-                return Lookup::Miss("a file changed");
-            }
-            if !checked
-                .iter()
-                .any(|c| matches!(c, Some(Freshness::Restamped(_))))
-            {
-                continue;
-            }
-            changed = true;
-            let rows: Vec<ReadRecord> = group
-                .rows
-                .iter()
-                .zip(checked)
-                .map(|(row, fresh)| match fresh {
-                    Some(Freshness::Restamped(r)) => r,
-                    _ => group.record(row),
-                })
-                .collect();
-            if let Some(mut regrouped) = entry::group_reads(rows) {
-                if let Some(g) = regrouped.pop() {
-                    *group = g;
-                }
-            }
-        }
-        if changed {
+        let (checked, prepared) = rayon::join(|| check_reads(&entry), || prepare(&entry));
+        let restamped = checked?;
+        if !restamped.is_empty() {
             // Same content under new stamps: vouch for them from now on.
-            entry.reference = entry::reference_row(self.session.reference);
-            let _ = self.write(&entry);
+            for (g, i, stamp) in restamped {
+                entry.restamp(g, i, stamp);
+            }
+            entry.set_reference(self.session.reference);
+            let _ = write_atomically(&self.session.dir, &self.entry_path(), entry.sealed_bytes());
         }
-        Lookup::Hit(Box::new(entry))
+        Ok(prepared)
     }
-
     /// Store a run's findings with what it read (`reads` from
     /// [`fsread::take_reads`]) and its walk ([`walk_digest`]); whether it
     /// was written.
@@ -336,48 +299,59 @@ impl Cache<'_> {
         argocd_stats: String,
         reads: (Vec<ReadRecord>, Vec<(String, Option<String>)>),
     ) -> bool {
-        let (files, mut env) = reads;
-        let Some(reads) = entry::group_reads(files) else {
-            return false;
-        };
-        env.sort();
-        env.dedup();
-        let entry = Entry {
-            format: entry::FORMAT,
-            fingerprint: self.fingerprint.clone(),
-            reference: entry::reference_row(self.session.reference),
-            walk,
+        let (reads, env) = reads;
+        let Some(bytes) = entry::encode(entry::Parts {
+            fingerprint: &self.fingerprint,
+            reference: self.session.reference,
+            walk: &walk,
             reads,
             env,
-            files: repo
-                .sources
-                .files
-                .iter()
-                .map(|f| {
-                    (
-                        f.path.clone(),
-                        entry::kind_code(f.kind),
-                        f.read_error.as_ref().map(ToString::to_string),
-                    )
-                })
-                .collect(),
+            files: &repo.sources.files,
             stats: entry::stats_row(&repo.stats),
-            argocd_stats,
-            diagnostics: diags.iter().map(entry::Diag::from).collect(),
+            argocd_stats: &argocd_stats,
+            diagnostics: diags,
+        }) else {
+            return false;
         };
-        self.write(&entry)
+        write_atomically(&self.session.dir, &self.entry_path(), &bytes).is_ok()
     }
+}
 
-    /// Whether the entry was written (failing to is not an error: the next
-    /// run is cold).
-    fn write(&self, entry: &Entry) -> bool {
-        self.try_write(entry).is_ok()
+/// Check every recorded read of `entry`: `Err` when one changed, else the
+/// rows whose content was verified under a new stamp (group, row, stamp).
+fn check_reads(entry: &Entry) -> Result<Vec<(usize, usize, fsread::Stamp)>, &'static str> {
+    let since = entry.reference;
+    let mut restamped = Vec::new();
+    for (g, group) in entry.groups.iter().enumerate() {
+        // Most rows are settled and `stat` the same: nothing is built.
+        let at = group.stat_dir();
+        let rows = entry.read_rows(group);
+        let checked: Vec<(usize, Freshness)> = (0..rows.len())
+            .into_par_iter()
+            .with_min_len(256)
+            .filter_map(|i| {
+                let raw = rows.get(i)?;
+                if entry.unchanged_by_stat(raw, since, at.as_ref()) {
+                    return None;
+                }
+                Some(match entry.read_row(raw) {
+                    Some(row) => (i, group.record(&row).still_valid(since)),
+                    None => (i, Freshness::Changed),
+                })
+            })
+            .collect();
+        for (i, fresh) in checked {
+            match fresh {
+                Freshness::Same => {}
+                Freshness::Changed => return Err("a file changed"),
+                Freshness::Restamped(record) => match record.seen {
+                    fsread::Seen::Bytes { stamp, .. } => restamped.push((g, i, stamp)),
+                    fsread::Seen::Error(_) => return Err("a file changed"),
+                },
+            }
+        }
     }
-
-    fn try_write(&self, entry: &Entry) -> std::io::Result<()> {
-        let bytes = serde_json::to_vec(entry)?;
-        write_atomically(&self.session.dir, &self.entry_path(), &bytes)
-    }
+    Ok(restamped)
 }
 
 /// Write `path` (in `dir`) through a temp file renamed over it, so a
@@ -419,27 +393,22 @@ pub fn replay(
         crate::schema::wiring::registry_for(config.kubernetes_version.as_deref(), config.strict)
             .ok()?;
     let mut sources = Sources::new(root);
-    sources.files.reserve_exact(entry.files.len());
-    for (path, kind, error) in &entry.files {
-        let kind = entry::code_kind(*kind)?;
+    sources.reserve(entry.file_count());
+    for file in entry.files() {
+        let (path, kind, error) = file?;
         if kind == FileKind::Unreadable {
             sources.add_unreadable(
-                path.clone(),
-                ReadError::Other(error.clone().unwrap_or_default()),
+                path.to_string(),
+                ReadError::Other(error.unwrap_or_default().to_string()),
             );
         } else {
-            sources.add(path.clone(), String::new(), kind);
+            sources.add(path.to_string(), String::new(), kind);
         }
     }
-    if sources.files.len() != entry.files.len() {
+    if sources.files.len() != entry.file_count() {
         return None;
     }
-    let n = sources.files.len();
-    let diags = entry
-        .diagnostics
-        .iter()
-        .map(|d| d.to_diagnostic(n))
-        .collect::<Option<Vec<_>>>()?;
+    let diags = entry.diagnostics()?;
     let repo = Repo {
         sources,
         units: Vec::new(),
@@ -459,8 +428,8 @@ pub fn replay(
 }
 
 /// Read the text of the files the findings shown point into, checking each
-/// against the entry (the stamp the lookup just vouched for, else the
-/// digest); `false` when one differs (the caller then runs cold).
+/// against the entry (its settled stamp, else the digest); `false` when one
+/// differs (the caller then runs cold).
 pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool {
     let mut wanted: Vec<u32> = Vec::new();
     for d in diags {
@@ -473,17 +442,17 @@ pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool 
     wanted.sort_unstable();
     wanted.dedup();
     let root = repo.sources.root.to_string_lossy().into_owned();
-    // Rows are stored sorted by path (`entry::group_reads`): a lookup per
-    // file wanted, not a map of every row (a pre-commit run wants one).
+    // Rows are stored sorted by path: a lookup per file wanted, not a map
+    // of every row (a pre-commit run wants one).
     let groups: Vec<&entry::ReadGroup> = entry
-        .reads
+        .groups
         .iter()
         .filter(|g| g.root.as_deref() == Some(root.as_str()))
         .collect();
     let recorded = |path: &str| {
         groups.iter().find_map(|g| {
-            let at = g.rows.binary_search_by(|r| r.0.as_str().cmp(path)).ok()?;
-            g.rows[at].1.as_ref()
+            let row = entry.find_read(g, path)?;
+            row.seen.ok()
         })
     };
     let Ok(reader) = fsread::RootReader::new(&repo.sources.root, repo.config.max_file_size) else {
@@ -497,7 +466,10 @@ pub fn load_texts(entry: &Entry, repo: &mut Repo, diags: &[Diagnostic]) -> bool 
             let path = &files[id as usize].path;
             let (stamp, digest) = recorded(path)?;
             let (bytes, seen) = reader.read_stamped(Path::new(path)).ok()?;
-            let same = seen.row() == *stamp || fsread::digest(&bytes) == *digest;
+            // The stamp vouches only when it did for the recording run (the
+            // reads are checked while this runs, so nothing newer is known).
+            let same = (seen == stamp && stamp.settled(entry.reference))
+                || codec::digest_bytes(&fsread::digest(&bytes)) == digest;
             same.then(|| (id, crate::repo::decode(&bytes).0))
         })
         .collect();

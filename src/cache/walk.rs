@@ -11,21 +11,27 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
+use rayon::prelude::*;
+
+use super::codec::{self, Reader, Strings, StringsBuilder, Writer};
 use crate::discover::Discovered;
 use crate::fsread::{self, Reference, Stamp, StatDir};
 
 /// Bumped whenever the snapshot's layout or meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+const MAGIC: &[u8; 8] = b"FTLCWALK";
+
+/// A directory row: path (string index), unused, stamp.
+const DIR_ROW: usize = 4 + 4 + 40;
 
 /// Ignore files a walk reads in each directory it visits.
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 
-#[derive(Serialize, Deserialize)]
+/// A snapshot as taken, to store.
 pub struct Snapshot {
-    format: u32,
     /// The binary, root and walk starts it describes.
     key: String,
     /// Every directory walked, relative to the root (`""`: the root).
@@ -191,8 +197,94 @@ impl Snapshot {
             _ => true,
         });
         settled.then(|| Snapshot {
-            format: FORMAT,
             key: key(root, starts),
+            dirs,
+            probes,
+            nested,
+            walk,
+        })
+    }
+
+    /// The file: `key | strings | dirs | probes | nested | walk globs |
+    /// walk digest`.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut strings = StringsBuilder::default();
+        let mut dirs = Writer::default();
+        dirs.u32(self.dirs.len() as u32);
+        for (rel, stamp) in &self.dirs {
+            dirs.u32(strings.intern(rel));
+            dirs.u32(0);
+            for v in stamp {
+                dirs.i64(*v);
+            }
+        }
+        let mut w = Writer::default();
+        w.str(&self.key);
+        strings.write(&mut w);
+        w.bytes(&dirs.into_body());
+        w.u32(self.probes.len() as u32);
+        for (path, row) in &self.probes {
+            w.str(path);
+            w.bool(row.is_some());
+            for v in row.iter().flatten() {
+                w.i64(*v);
+            }
+        }
+        w.u32(self.nested.len() as u32);
+        for n in &self.nested {
+            w.str(n);
+        }
+        w.str(&self.walk.0);
+        w.str(&self.walk.1);
+        w.finish(MAGIC, FORMAT)
+    }
+}
+
+/// A stored snapshot, read from its bytes.
+pub struct Stored {
+    file: Vec<u8>,
+    key: String,
+    strings: Range<usize>,
+    dirs: Range<usize>,
+    probes: Vec<(String, Option<[i64; 5]>)>,
+    /// Directories holding a nested `.ftlint.yaml`.
+    pub nested: Vec<String>,
+    /// The include/exclude globs of the discovery walk, and its digest.
+    pub walk: (String, String),
+}
+
+impl Stored {
+    /// `None` for anything but a whole snapshot of this format.
+    pub fn open(file: Vec<u8>) -> Option<Stored> {
+        let body = codec::open(&file, MAGIC, FORMAT).ok()?;
+        let mut r = Reader::new(body);
+        let key = r.str()?.to_string();
+        let at = r.pos();
+        Strings::read(&mut r)?;
+        let strings = codec::BODY_AT + at..codec::BODY_AT + r.pos();
+        let n = r.count(DIR_ROW)?;
+        let at = r.pos();
+        r.rows(n, DIR_ROW)?;
+        let dirs = codec::BODY_AT + at..codec::BODY_AT + r.pos();
+        let mut probes = Vec::new();
+        for _ in 0..r.count(5)? {
+            let path = r.str()?.to_string();
+            let row = if r.bool()? {
+                Some([r.i64()?, r.i64()?, r.i64()?, r.i64()?, r.i64()?])
+            } else {
+                None
+            };
+            probes.push((path, row));
+        }
+        let mut nested = Vec::new();
+        for _ in 0..r.count(4)? {
+            nested.push(r.str()?.to_string());
+        }
+        let walk = (r.str()?.to_string(), r.str()?.to_string());
+        (r.pos() == body.len()).then_some(Stored {
+            file,
+            key,
+            strings,
             dirs,
             probes,
             nested,
@@ -204,7 +296,7 @@ impl Snapshot {
     /// directory and probe with its stamp, and the same outer probes
     /// (another `HOME` or git config points elsewhere).
     pub fn still_valid(&self, root: &Path, starts: &[PathBuf]) -> bool {
-        if self.format != FORMAT || self.key != key(root, starts) {
+        if self.key != key(root, starts) {
             return false;
         }
         let outer = outer_probes(root);
@@ -218,11 +310,21 @@ impl Snapshot {
         {
             return false;
         }
+        let Some(strings) = Strings::read(&mut Reader::new(&self.file[self.strings.clone()]))
+        else {
+            return false;
+        };
+        let bytes = &self.file[self.dirs.clone()];
         let at = StatDir::open(root);
-        let dirs_same = self
-            .dirs
-            .par_iter()
-            .all(|(rel, row)| at.stamp(rel) == Some(Stamp::from_row(*row)));
+        let dirs_same = bytes
+            .par_chunks_exact(DIR_ROW)
+            .with_min_len(256)
+            .all(|row| {
+                let row = codec::Row(row);
+                strings
+                    .c_str(row.u32(0))
+                    .is_some_and(|rel| at.stamp_c(rel) == Some(Stamp::from_row(row.i64s(8))))
+            });
         dirs_same
             && self
                 .probes

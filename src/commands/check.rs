@@ -196,18 +196,17 @@ fn load_and_lint(settings: &Settings, progress: &Progress) -> Result<Linted, Str
         }
     };
     let mut discover_ms = t0.elapsed().as_millis();
-    let why = match store.lookup(&walk) {
-        cache::Lookup::Hit(entry) => match replay(settings, &entry) {
-            Some(mut linted) => {
-                linted.repo.stats.discover_ms = discover_ms;
-                if let CacheUse::Hit { walk_skipped, .. } = &mut linted.cache {
-                    *walk_skipped = found.is_none();
-                }
-                return Ok(linted);
+    // The stored findings are made ready while the recorded reads are checked.
+    let why = match store.lookup(&walk, |entry| replay(settings, entry)) {
+        Ok(Some(mut linted)) => {
+            linted.repo.stats.discover_ms = discover_ms;
+            if let CacheUse::Hit { walk_skipped, .. } = &mut linted.cache {
+                *walk_skipped = found.is_none();
             }
-            None => "entry does not fit, or a file changed while reading",
-        },
-        cache::Lookup::Miss(why) => why,
+            return Ok(linted);
+        }
+        Ok(None) => "entry does not fit, or a file changed while reading",
+        Err(why) => why,
     };
     let found = match found {
         Some(found) => found,
@@ -486,7 +485,11 @@ fn report(
             text.push_str(&summary_text);
         }
     }
-    if out.quiet < 2 {
+    if out.quiet < 2 && out.format == report::Format::Json && !out.statistics {
+        // JSON escapes every control character: nothing to strip (a scan of
+        // a few MB when many findings are replayed).
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    } else if out.quiet < 2 {
         let mut stdout = anstream::AutoStream::new(
             std::io::stdout().lock(),
             if out.color {

@@ -121,12 +121,28 @@ impl StatDir {
             .ok()
             .map(|m| Stamp::of(&m))
     }
+
+    /// [`StatDir::stamp`] of a path already NUL-terminated (as a cache
+    /// entry stores it: no copy per `stat`).
+    pub fn stamp_c(&self, rel: &std::ffi::CStr) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let Some(dir) = &self.dir {
+            if !rel.is_empty() {
+                return fstatat_c(dir, rel);
+            }
+        }
+        self.stamp(rel.to_str().ok()?)
+    }
 }
 
 #[cfg(unix)]
 fn fstatat(dir: &std::fs::File, rel: &str) -> Option<Stamp> {
+    fstatat_c(dir, &std::ffi::CString::new(rel).ok()?)
+}
+
+#[cfg(unix)]
+fn fstatat_c(dir: &std::fs::File, c_path: &std::ffi::CStr) -> Option<Stamp> {
     use std::os::fd::AsRawFd;
-    let c_path = std::ffi::CString::new(rel).ok()?;
     // SAFETY: `stat` is plain data, filled by the call on success.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: a valid directory fd, a NUL-terminated path and a live `stat`.

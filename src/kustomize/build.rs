@@ -3,7 +3,7 @@
 //! The stages live in their own modules (`resources`, `patches`,
 //! `transformers`, `select`, `order`); this one drives them per directory.
 
-use super::ctx::Ctx;
+use super::ctx::{id_key, Ctx};
 use super::decode;
 use super::events::{EventKind, RenderEvent};
 use super::generators::{self, GenOptions};
@@ -327,6 +327,10 @@ impl Ctx<'_> {
         // 1. resources (and the deprecated bases)
         let mut entries = str_items(k.get("resources"));
         entries.extend(str_items(k.get("bases")));
+        // Only appends change `acc` until the resources are in: their ids
+        // are kept in a set (linear, not a scan of `acc` per resource).
+        self.resource_ids
+            .push(acc.iter().map(|r| id_key(&r.cur())).collect());
         for item in entries {
             // A directory with a kustomization is built on its own
             // accumulator, then appended.
@@ -342,6 +346,7 @@ impl Ctx<'_> {
                 }
             }
         }
+        self.resource_ids.pop();
         // 2. generators
         let global = GenOptions::from_node(k.get("generatorOptions"));
         for (key, secret) in [("configMapGenerator", false), ("secretGenerator", true)] {

@@ -1,11 +1,12 @@
 //! The render context: what one render has read and observed so far.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::events::{EventKind, RenderEvent};
 use super::fieldspec::ConfigSpec;
 use super::merge_keys::OpenApi;
 use super::nameref::NameReference;
+use super::res::ResId;
 use super::vars::Vars;
 use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};
 use crate::source::Sources;
@@ -33,6 +34,23 @@ pub(super) struct Ctx<'a> {
     /// Reads of files outside the linted set: inside the repository root,
     /// regular files only, bounded (None when the root itself is unreadable).
     pub(super) reader: Option<RootReader>,
+    /// The ids in each accumulator being filled by `resources:` (innermost
+    /// last), so adding a resource checks for a duplicate id by hash.
+    pub(super) resource_ids: Vec<HashSet<IdKey>>,
+}
+
+/// A resource id as kustomize compares ids when adding one (`ResId::equals`):
+/// group, version, kind, name and effective namespace.
+pub(super) type IdKey = (String, String, String, String, String);
+
+pub(super) fn id_key(id: &ResId) -> IdKey {
+    (
+        id.group.clone(),
+        id.version.clone(),
+        id.kind.clone(),
+        id.name.clone(),
+        id.effective_namespace().to_string(),
+    )
 }
 
 impl<'a> Ctx<'a> {
@@ -49,6 +67,7 @@ impl<'a> Ctx<'a> {
             config_specs: Vec::new(),
             openapi: None,
             reader: RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE).ok(),
+            resource_ids: Vec::new(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Name references: after prefixes, suffixes, namespaces and hashes changed
 //! names, rewrite the fields that refer to them (kustomize's nameReference).
 
+use std::collections::HashMap;
+
 use super::res::{self, Res, ResId};
 use crate::yaml::{Node, Value};
 
@@ -18,6 +20,40 @@ struct Cand {
     prev: Vec<ResId>,
     prefixes: Vec<String>,
     suffixes: Vec<String>,
+}
+
+/// The renamed resources, found by any earlier name: a reference costs
+/// what it matches, not a scan of every renamed resource.
+struct Renamed {
+    cands: Vec<Cand>,
+    by_prev_name: HashMap<String, Vec<usize>>,
+}
+
+impl Renamed {
+    fn new(cands: Vec<Cand>) -> Renamed {
+        let mut by_prev_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in cands.iter().enumerate() {
+            for p in &c.prev {
+                let at = by_prev_name.entry(p.name.clone()).or_default();
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            }
+        }
+        Renamed {
+            cands,
+            by_prev_name,
+        }
+    }
+
+    /// Renamed resources that once had this name, in resource order.
+    fn once_named<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Cand> + 'a {
+        self.by_prev_name
+            .get(name)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &self.cands[i])
+    }
 }
 
 fn child<'a>(n: &'a mut Node, path: &[&str]) -> Option<&'a mut Node> {
@@ -241,13 +277,13 @@ fn service_refs<'a>(node: &'a mut Node, kind: &str) -> Vec<&'a mut Node> {
 
 /// A Service reference follows the Service it names (by a previous name, and
 /// the previous namespace when the reference has one): its new name and namespace.
-fn follow_service(svc: &mut Node, renamed: &[Cand], me: &Cand) {
+fn follow_service(svc: &mut Node, renamed: &Renamed, me: &Cand) {
     let Some(name) = svc.str_at(&["name"]).map(str::to_string) else {
         return;
     };
     let ns = svc.str_at(&["namespace"]).map(str::to_string);
     let cands: Vec<&Cand> = renamed
-        .iter()
+        .once_named(&name)
         .filter(|c| c.cur.kind == "Service")
         .filter(|c| {
             c.prev
@@ -345,6 +381,7 @@ pub fn fix(acc: &mut [Res], extra: &[NameReference]) {
     if renamed.is_empty() {
         return;
     }
+    let renamed = Renamed::new(renamed);
     for r in acc.iter_mut() {
         let me = Cand {
             cur: r.cur(),
@@ -359,7 +396,7 @@ pub fn fix(acc: &mut [Res], extra: &[NameReference]) {
                 return;
             };
             let cands: Vec<&Cand> = renamed
-                .iter()
+                .once_named(&old)
                 .filter(|c| kinds.contains(&c.cur.kind.as_str()))
                 .filter(|c| c.prev.iter().any(|p| p.name == old))
                 .filter(|c| {
@@ -403,7 +440,7 @@ pub fn fix(acc: &mut [Res], extra: &[NameReference]) {
                 };
                 let sns = s.str_at(&["namespace"]).map(str::to_string);
                 let cands: Vec<&Cand> = renamed
-                    .iter()
+                    .once_named(&name)
                     .filter(|c| c.cur.kind == "ServiceAccount")
                     .filter(|c| {
                         c.prev.iter().any(|p| {

@@ -1,6 +1,6 @@
 //! `resources:`: files, `kind: List`, and the accumulator (append, merge).
 
-use super::ctx::Ctx;
+use super::ctx::{id_key, Ctx};
 use super::events::{EventKind, RenderEvent};
 use super::load::unlisted_documents;
 use super::paths::{is_remote, is_under};
@@ -22,7 +22,11 @@ pub(super) enum Resolved {
 impl Ctx<'_> {
     pub(super) fn append(&mut self, acc: &mut Vec<Res>, r: Res, span: Span) {
         let id = r.cur();
-        if acc.iter().any(|x| x.cur().equals(&id)) {
+        let taken = match self.resource_ids.last_mut() {
+            Some(ids) => !ids.insert(id_key(&id)),
+            None => acc.iter().any(|x| x.cur().equals(&id)),
+        };
+        if taken {
             self.error(
                 span,
                 format!(

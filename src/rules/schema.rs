@@ -111,8 +111,8 @@ impl Rule for Schema {
             return; // not a kustomize file (e.g. a Flux Kustomization): not ours to check
         }
         let v = match api {
-            Some(a) => cx.repo.schemas.validate(a, kind, &root.to_json()),
-            None => cx.repo.schemas.validate_kustomization(&root.to_json()),
+            Some(a) => cx.repo.schemas.validate_owned(a, kind, root.to_json()),
+            None => cx.repo.schemas.validate_kustomization_owned(root.to_json()),
         };
         if let Validation::Invalid(errs) = v {
             let anchor = root
@@ -132,7 +132,7 @@ impl Rule for Schema {
         if let Validation::Invalid(errs) =
             cx.repo
                 .schemas
-                .validate(&o.api_version, &o.kind, &o.to_json_for_schema())
+                .validate_owned(&o.api_version, &o.kind, o.to_json_for_schema())
         {
             push_errors(&cx.repo.sources, errs, &o.root, o.anchor_span(), out);
         }

@@ -28,21 +28,19 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
-    /// The instance as its consumer reads it; `None` when that is the input itself.
-    pub fn decode(&self, instance: &Value) -> Option<Value> {
+    /// Turn the instance into what its consumer reads (in place: an owned
+    /// instance needs no copy).
+    pub fn decode(&self, instance: &mut Value) {
         match self.decoding {
-            Decoding::Strict => None,
-            Decoding::DropsNulls => {
-                let mut v = instance.clone();
-                drop_nulls(&mut v);
-                Some(v)
-            }
-            Decoding::CaseInsensitive => {
-                let mut v = instance.clone();
-                fold_keys(&mut v, &self.root, &self.root, 0);
-                Some(v)
-            }
+            Decoding::Strict => {}
+            Decoding::DropsNulls => drop_nulls(instance),
+            Decoding::CaseInsensitive => fold_keys(instance, &self.root, &self.root, 0),
         }
+    }
+
+    /// Does decoding change anything at all?
+    pub fn decodes(&self) -> bool {
+        self.decoding != Decoding::Strict
     }
 }
 

@@ -2,6 +2,9 @@
 
 mod decode;
 pub mod edit;
+mod fast;
+#[cfg(test)]
+mod fast_tests;
 mod fold;
 mod json_stream;
 mod line_index;

@@ -357,6 +357,16 @@ fn tag_text(tag: String) -> Box<Str> {
 
 /// Parse a whole file (any number of documents). Never panics on bad input.
 pub fn parse(text: &str, file: FileId) -> ParsedFile {
+    parse_with(text, file, true)
+}
+
+/// [`parse`] with libyaml for every segment (what the fast path is checked against).
+#[cfg(test)]
+pub(super) fn parse_with_libyaml(text: &str, file: FileId) -> ParsedFile {
+    parse_with(text, file, false)
+}
+
+fn parse_with(text: &str, file: FileId, fast: bool) -> ParsedFile {
     let base = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -369,7 +379,7 @@ pub fn parse(text: &str, file: FileId) -> ParsedFile {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         for range in json_stream::documents(&text[base..]) {
             let range = range.start + base..range.end + base;
-            parse_segment(text, range, file, &mut out, &mut doc_start)?;
+            parse_segment(text, range, file, fast, &mut out, &mut doc_start)?;
         }
         Ok(())
     }));
@@ -413,6 +423,7 @@ fn parse_segment(
     text: &str,
     range: std::ops::Range<usize>,
     file: FileId,
+    fast: bool,
     out: &mut ParsedFile,
     doc_start: &mut usize,
 ) -> Result<(), SyntaxError> {
@@ -436,14 +447,31 @@ fn parse_segment(
     let segment_end = base + segment.len();
     let unterminated_content = !segment.ends_with('\n')
         && !(segment.rsplit('\n').next()).is_some_and(|last| last.trim().is_empty());
+    // Most manifests are plain block YAML: the fast path reads those to the
+    // same events libyaml would give, and leaves everything else to it.
+    let mut fast_events = if fast {
+        super::fast::events(segment).map(Vec::into_iter)
+    } else {
+        None
+    };
     let mut input = input_text.as_bytes();
-    let mut parser = Parser::new();
-    parser.set_input_string(&mut input);
+    let mut parser = fast_events.is_none().then(|| {
+        let mut parser = Parser::new();
+        parser.set_input_string(&mut input);
+        parser
+    });
     let mut b = Builder::new(file);
     loop {
-        let event: Event = parser
-            .parse()
-            .map_err(|e| syntax_error(&e, text, base, *doc_start))?;
+        let event: Event = match (&mut fast_events, &mut parser) {
+            (Some(events), _) => match events.next() {
+                Some(event) => event,
+                None => return Ok(()), // after StreamEnd, never reached
+            },
+            (None, Some(parser)) => parser
+                .parse()
+                .map_err(|e| syntax_error(&e, text, base, *doc_start))?,
+            (None, None) => return Ok(()),
+        };
         let start = (base + event.start_mark.index as usize).min(segment_end);
         let raw_end = base + event.end_mark.index as usize;
         let end = raw_end.min(segment_end).max(start);

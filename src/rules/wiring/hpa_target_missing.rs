@@ -1,5 +1,8 @@
-use super::{deployed_together, in_context, reachable_of_kind, same_namespace};
+use std::collections::HashMap;
+
+use super::{deployed_together, in_context, reachable_named, reachable_of_kind, same_namespace};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Object;
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
 
 /// A HorizontalPodAutoscaler's `scaleTargetRef` names no object of its unit.
@@ -23,9 +26,19 @@ impl Rule for HpaTargetMissing {
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
         let objects = &cx.unit.objects;
-        for h in objects
-            .iter()
-            .filter(|o| o.kind == "HorizontalPodAutoscaler")
+        // The unit's objects by kind and by kind and name, once per unit.
+        let mut by_kind: HashMap<&str, Vec<&Object>> = HashMap::new();
+        let mut by_name: HashMap<(&str, &str), Vec<&Object>> = HashMap::new();
+        for o in objects {
+            by_kind.entry(o.kind.as_str()).or_default().push(o);
+            by_name
+                .entry((o.kind.as_str(), o.name.as_str()))
+                .or_default()
+                .push(o);
+        }
+        for h in by_kind
+            .get("HorizontalPodAutoscaler")
+            .map_or(&[][..], Vec::as_slice)
         {
             let Some(name_node) = h.root.path(&["spec", "scaleTargetRef", "name"]) else {
                 continue;
@@ -38,9 +51,17 @@ impl Rule for HpaTargetMissing {
             };
             // Judge only when this unit deploys objects of the target kind with
             // the HPA (in a loose directory: in the HPA's own file).
-            if !objects
+            if !by_kind
+                .get(kind)
+                .map_or(&[][..], Vec::as_slice)
                 .iter()
-                .any(|o| o.kind == kind && same_namespace(o, h) && deployed_together(cx.unit, h, o))
+                .any(|o| same_namespace(o, h) && deployed_together(cx.unit, h, o))
+            {
+                continue;
+            }
+            let own = by_name.get(&(kind, name)).map_or(&[][..], Vec::as_slice);
+            if own.iter().any(|o| same_namespace(o, h))
+                || reachable_named(cx, kind, name).any(|o| same_namespace(o, h))
             {
                 continue;
             }
@@ -48,9 +69,6 @@ impl Rule for HpaTargetMissing {
                 .into_iter()
                 .filter(|o| same_namespace(o, h))
                 .collect();
-            if same_kind.iter().any(|o| o.name == name) {
-                continue;
-            }
             let names: Vec<String> = same_kind.iter().map(|o| format!("`{}`", o.name)).collect();
             let d = Diagnostic::new(
                 name_node.span,

@@ -1,5 +1,8 @@
-use super::{in_context, label_selector_selects, same_namespace, templates};
+use std::collections::HashMap;
+
+use super::{in_context, label_selector_selects, required_label, same_namespace, templates};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Object;
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
 
 /// A replicated workload (replicas ≥ 2, or an HPA in the unit with
@@ -22,10 +25,33 @@ impl Rule for MissingPdb {
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
         let objects = &cx.unit.objects;
-        let pdbs: Vec<_> = objects
-            .iter()
-            .filter(|o| o.kind == "PodDisruptionBudget")
-            .collect();
+        // PDBs by the label their selector requires (those requiring none
+        // may select anything), HPAs by target: each workload costs what
+        // it matches.
+        let mut pdbs_by_label: HashMap<(&str, String), Vec<&Object>> = HashMap::new();
+        let mut pdbs_any: Vec<&Object> = Vec::new();
+        let mut hpas: HashMap<(&str, &str), Vec<&Object>> = HashMap::new();
+        for o in objects {
+            match o.kind.as_str() {
+                "PodDisruptionBudget" => match o
+                    .root
+                    .path(&["spec", "selector", "matchLabels"])
+                    .and_then(required_label)
+                {
+                    Some(label) => pdbs_by_label.entry(label).or_default().push(o),
+                    None => pdbs_any.push(o),
+                },
+                "HorizontalPodAutoscaler" => {
+                    if let (Some(kind), Some(name)) = (
+                        o.root.str_at(&["spec", "scaleTargetRef", "kind"]),
+                        o.root.str_at(&["spec", "scaleTargetRef", "name"]),
+                    ) {
+                        hpas.entry((kind, name)).or_default().push(o);
+                    }
+                }
+                _ => {}
+            }
+        }
         for t in templates(cx.unit) {
             let o = t.object;
             if !matches!(
@@ -38,12 +64,9 @@ impl Rule for MissingPdb {
                 .root
                 .path(&["spec", "replicas"])
                 .filter(|r| r.as_i64().is_some_and(|n| n >= 2));
-            let hpa = objects.iter().find(|h| {
-                h.kind == "HorizontalPodAutoscaler"
-                    && same_namespace(h, o)
-                    && h.root.str_at(&["spec", "scaleTargetRef", "kind"]) == Some(o.kind.as_str())
-                    && h.root.str_at(&["spec", "scaleTargetRef", "name"]) == Some(o.name.as_str())
-            });
+            let hpa = hpas
+                .get(&(o.kind.as_str(), o.name.as_str()))
+                .and_then(|hs| hs.iter().find(|h| same_namespace(h, o)));
             let hpa_min = hpa
                 .and_then(|h| h.root.path(&["spec", "minReplicas"]))
                 .filter(|m| m.as_i64().is_some_and(|n| n >= 2));
@@ -55,7 +78,12 @@ impl Rule for MissingPdb {
                 ),
                 (None, None) => continue,
             };
-            let covered = pdbs.iter().any(|p| {
+            let labelled = t.labels.iter().flat_map(|(k, v)| {
+                pdbs_by_label
+                    .get(&(*k, v.clone()))
+                    .map_or(&[][..], Vec::as_slice)
+            });
+            let covered = pdbs_any.iter().chain(labelled).any(|p| {
                 same_namespace(p, o)
                     && p.root
                         .path(&["spec", "selector"])

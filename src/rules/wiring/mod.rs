@@ -9,6 +9,8 @@ pub mod pdb_selector_mismatch;
 pub mod service_port_mismatch;
 pub mod service_selector_mismatch;
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Context, Diagnostic};
 use crate::index::ObjectRef;
 use crate::model::{Object, Unit};
@@ -33,6 +35,21 @@ fn others<'a>(cx: &UnitCx<'a>, refs: &'a [ObjectRef]) -> impl Iterator<Item = &'
         .map(|(_, o)| o)
 }
 
+/// Objects of other loose units with this kind and name (none for a
+/// deployed unit), from the index.
+pub fn reachable_named<'a>(
+    cx: &UnitCx<'a>,
+    kind: &str,
+    name: &str,
+) -> impl Iterator<Item = &'a Object> + 'a {
+    let (repo, own) = (cx.repo, cx.unit);
+    let deployed = own.is_deployed();
+    repo.index()
+        .named(&repo.units, kind, name)
+        .filter(move |(u, _)| !deployed && !u.is_deployed() && u.id != own.id)
+        .map(|(_, o)| o)
+}
+
 /// Objects of `kind` a unit's references may resolve to: its own, then, for
 /// a loose unit, every other loose unit's (in unit order), from the index.
 pub fn reachable_of_kind<'a>(cx: &UnitCx<'a>, kind: &str) -> Vec<&'a Object> {
@@ -41,16 +58,74 @@ pub fn reachable_of_kind<'a>(cx: &UnitCx<'a>, kind: &str) -> Vec<&'a Object> {
     out
 }
 
+/// A unit's own pod templates for the selector rules, with what they ask
+/// once per unit (not per Service or PDB): the templates by label, and
+/// whether an operator may add pods.
+pub struct OwnTemplates<'a> {
+    pub all: Vec<Template<'a>>,
+    by_label: HashMap<&'a str, HashMap<String, Vec<usize>>>,
+    operator_pods: bool,
+}
+
+impl<'a> OwnTemplates<'a> {
+    pub fn of(unit: &'a Unit) -> OwnTemplates<'a> {
+        let all = templates(unit);
+        let mut by_label: HashMap<&str, HashMap<String, Vec<usize>>> = HashMap::new();
+        for (i, t) in all.iter().enumerate() {
+            for (key, value) in &t.labels {
+                by_label
+                    .entry(key)
+                    .or_default()
+                    .entry(value.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        OwnTemplates {
+            all,
+            by_label,
+            operator_pods: may_have_operator_pods(unit),
+        }
+    }
+
+    /// The templates that may satisfy a selector requiring `label` (all
+    /// without one), in unit order.
+    pub fn candidates(&self, label: Option<(&str, &str)>) -> Vec<&Template<'a>> {
+        match label {
+            None => self.all.iter().collect(),
+            Some((key, value)) => self
+                .by_label
+                .get(key)
+                .and_then(|values| values.get(value))
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&i| &self.all[i])
+                .collect(),
+        }
+    }
+
+    /// Whether selector rules can judge `object`'s namespace in this unit:
+    /// pod templates are deployed with it there (in a loose directory: in
+    /// its own file; a lone Service or PDB may belong to any workload) and
+    /// no operator may add pods.
+    pub fn judgeable(&self, unit: &Unit, object: &Object) -> bool {
+        !self.operator_pods
+            && self.all.iter().any(|t| {
+                same_namespace(t.object, object) && deployed_together(unit, object, t.object)
+            })
+    }
+}
+
 /// Whether a pod template a unit's references may resolve to satisfies
 /// `selects`: its own first; for a loose unit then the other loose units',
 /// only those labelled `label` when the selector requires one.
 pub fn any_reachable_template(
     cx: &UnitCx,
-    own: &[Template],
+    own: &OwnTemplates,
     label: Option<(&str, &str)>,
     selects: impl Fn(&Template) -> bool,
 ) -> bool {
-    if own.iter().any(&selects) {
+    if own.candidates(label).into_iter().any(&selects) {
         return true;
     }
     let index = cx.repo.index();
@@ -218,17 +293,6 @@ pub fn may_have_operator_pods(unit: &Unit) -> bool {
                 .path(&["spec", "template", "spec", "containers"])
                 .is_none()
     })
-}
-
-/// Whether selector rules can judge `object`'s namespace in this unit: pod
-/// templates are deployed with it there (in a loose directory: in its own
-/// file; a lone Service or PDB may belong to any workload) and no operator
-/// may add pods.
-pub fn judgeable(unit: &Unit, templates: &[Template], object: &Object) -> bool {
-    templates
-        .iter()
-        .any(|t| same_namespace(t.object, object) && deployed_together(unit, object, t.object))
-        && !may_have_operator_pods(unit)
 }
 
 /// Fill in the context a unit-scope finding needs for env scoping and suppression.

@@ -1,6 +1,6 @@
 use super::{
-    any_reachable_template, in_context, judgeable, label_selector_selects, required_label,
-    same_namespace, templates,
+    any_reachable_template, in_context, label_selector_selects, required_label, same_namespace,
+    OwnTemplates,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
@@ -24,7 +24,7 @@ impl Rule for PdbSelectorMismatch {
     }
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
-        let own = templates(cx.unit);
+        let own = OwnTemplates::of(cx.unit);
         for p in cx
             .unit
             .objects
@@ -34,7 +34,7 @@ impl Rule for PdbSelectorMismatch {
             let Some(sel) = p.root.path(&["spec", "selector"]) else {
                 continue;
             };
-            if !judgeable(cx.unit, &own, p) {
+            if !own.judgeable(cx.unit, p) {
                 continue;
             }
             let label = sel.get("matchLabels").and_then(required_label);

@@ -1,4 +1,4 @@
-use super::{in_context, map_selects, same_namespace, templates};
+use super::{in_context, map_selects, required_label, same_namespace, OwnTemplates};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::workloads::containers;
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
@@ -20,7 +20,7 @@ impl Rule for ServicePortMismatch {
     }
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
-        let ts = templates(cx.unit);
+        let own = OwnTemplates::of(cx.unit);
         for s in cx
             .unit
             .objects
@@ -34,8 +34,10 @@ impl Rule for ServicePortMismatch {
             else {
                 continue;
             };
-            let selected: Vec<_> = ts
-                .iter()
+            let label = required_label(sel);
+            let selected: Vec<_> = own
+                .candidates(label.as_ref().map(|(k, v)| (*k, v.as_str())))
+                .into_iter()
                 .filter(|t| same_namespace(t.object, s) && map_selects(sel, &t.labels))
                 .collect();
             if selected.is_empty() {

@@ -1,6 +1,5 @@
 use super::{
-    any_reachable_template, in_context, judgeable, map_selects, required_label, same_namespace,
-    templates,
+    any_reachable_template, in_context, map_selects, required_label, same_namespace, OwnTemplates,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Rule, RuleMeta, Scope, UnitCx};
@@ -25,7 +24,7 @@ impl Rule for ServiceSelectorMismatch {
     }
 
     fn check_unit(&self, cx: &UnitCx, out: &mut Vec<Diagnostic>) {
-        let own = templates(cx.unit);
+        let own = OwnTemplates::of(cx.unit);
         for s in cx
             .unit
             .objects
@@ -42,7 +41,7 @@ impl Rule for ServiceSelectorMismatch {
             else {
                 continue;
             };
-            if !judgeable(cx.unit, &own, s) {
+            if !own.judgeable(cx.unit, s) {
                 continue;
             }
             let label = required_label(sel);
