@@ -1,7 +1,7 @@
 //! The schema registry: finds the schema of an apiVersion/kind, compiles it once,
 //! validates objects.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -333,16 +333,10 @@ impl SchemaRegistry {
         self.collect_defs(def, &mut defs);
         // Inline every non-recursive `$ref`: validation without reference hops is
         // markedly faster. Recursive definitions (JSONSchemaProps) stay referenced.
+        let mut stack = vec![def.to_owned()];
         let mut body = defs.get(def).cloned().unwrap_or(Value::Bool(true));
-        let mut inliner = Inliner {
-            defs: &defs,
-            stack: vec![def.to_owned()],
-            kept: Map::new(),
-            cycles: 0,
-            done: HashMap::new(),
-        };
-        inliner.inline(&mut body);
-        let kept = inliner.kept;
+        let mut kept = Map::new();
+        inline_refs(&mut body, &defs, &mut stack, &mut kept);
         if let Value::Object(m) = &mut body {
             m.insert("$schema".into(), DRAFT_2020_12.into());
             if !kept.is_empty() {
@@ -447,70 +441,46 @@ fn is_kustomize(api_version: &str, kind: &str) -> bool {
     )
 }
 
-/// Replaces `{"$ref": "#/$defs/X"}` by the definition X, recursively,
-/// except where X is already being inlined (a cycle); those names are
-/// recorded in `kept`.
-struct Inliner<'a> {
-    defs: &'a Map<String, Value>,
-    stack: Vec<String>,
-    kept: Map<String, Value>,
-    /// Cycles met so far. A definition inlined without meeting one does not
-    /// depend on where it is inlined: it is inlined once and copied after
-    /// (ObjectMeta, Probe, LabelSelector... recur many times in one kind).
-    cycles: usize,
-    done: HashMap<String, Map<String, Value>>,
-}
-
-impl Inliner<'_> {
-    fn inline(&mut self, v: &mut Value) {
-        match v {
-            Value::Object(m) => {
-                let target = m
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/$defs/"))
-                    .map(str::to_owned);
-                if let Some(name) = target {
-                    if self.stack.contains(&name) {
-                        self.kept.insert(name, Value::Null);
-                        self.cycles += 1;
-                        return;
-                    }
-                    if let Some(dm) = self.resolve(name) {
-                        m.remove("$ref");
+/// Replace `{"$ref": "#/$defs/X"}` by the definition X, recursively, except where X
+/// is already being inlined (a cycle); those names are recorded in `kept`.
+fn inline_refs(
+    v: &mut Value,
+    defs: &Map<String, Value>,
+    stack: &mut Vec<String>,
+    kept: &mut Map<String, Value>,
+) {
+    match v {
+        Value::Object(m) => {
+            let target = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                .map(str::to_owned);
+            if let Some(name) = target {
+                if stack.contains(&name) {
+                    kept.insert(name, Value::Null);
+                    return;
+                }
+                if let Some(Value::Object(d)) = defs.get(&name) {
+                    let mut d = Value::Object(d.clone());
+                    stack.push(name);
+                    inline_refs(&mut d, defs, stack, kept);
+                    stack.pop();
+                    m.remove("$ref");
+                    if let Value::Object(dm) = d {
                         for (k, val) in dm {
                             m.entry(k).or_insert(val);
                         }
                     }
-                    return;
                 }
-                for (_, sub) in m.iter_mut() {
-                    self.inline(sub);
-                }
+                return;
             }
-            Value::Array(a) => a.iter_mut().for_each(|x| self.inline(x)),
-            _ => {}
+            for (_, sub) in m.iter_mut() {
+                inline_refs(sub, defs, stack, kept);
+            }
         }
-    }
-
-    /// The definition `name` with its own references inlined.
-    fn resolve(&mut self, name: String) -> Option<Map<String, Value>> {
-        if let Some(done) = self.done.get(&name) {
-            return Some(done.clone());
-        }
-        let Some(Value::Object(d)) = self.defs.get(&name) else {
-            return None;
-        };
-        let mut d = Value::Object(d.clone());
-        let cycles = self.cycles;
-        self.stack.push(name);
-        self.inline(&mut d);
-        let name = self.stack.pop().unwrap_or_default();
-        let Value::Object(dm) = d else { return None };
-        if self.cycles == cycles {
-            self.done.insert(name, dm.clone());
-        }
-        Some(dm)
+        Value::Array(a) => a.iter_mut().for_each(|x| inline_refs(x, defs, stack, kept)),
+        _ => {}
     }
 }
 
