@@ -65,7 +65,10 @@ impl PatchEdit {
                     return false;
                 };
                 match kind {
-                    EditKind::Removed => items.insert(i.min(items.len()), base),
+                    EditKind::Removed => {
+                        let at = i.min(items.len());
+                        items.insert(at, base)
+                    }
                     EditKind::Replaced => match items.get_mut(i) {
                         Some(n) => *n = base,
                         None => return false,

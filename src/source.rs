@@ -174,6 +174,10 @@ fn io_error_help(error: &ReadError) -> &'static str {
 
 /// Resolve `.` and `..` in a `/`-separated relative path ("" is the root).
 pub fn normalize(path: &str) -> String {
+    // Most paths are already normal (the render joins thousands of them).
+    if is_normal(path) {
+        return path.to_string();
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -191,10 +195,17 @@ pub fn normalize(path: &str) -> String {
     parts.join("/")
 }
 
+/// No empty, `.` or `..` segment: [`normalize`] would return it unchanged.
+fn is_normal(path: &str) -> bool {
+    !path.is_empty() && !path.split('/').any(|p| matches!(p, "" | "." | ".."))
+}
+
 /// Join a relative directory and a relative path, normalised.
 pub fn join(dir: &str, path: &str) -> String {
     if dir.is_empty() {
         normalize(path)
+    } else if is_normal(dir) && is_normal(path) {
+        format!("{dir}/{path}")
     } else {
         normalize(&format!("{dir}/{path}"))
     }

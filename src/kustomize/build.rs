@@ -237,7 +237,7 @@ impl Ctx<'_> {
             .documents
             .first()
             .map(|d| d.root.clone())
-            .unwrap_or_else(|| Node::new(Value::Map(Vec::new()), Span::new(fid, 0, 0)));
+            .unwrap_or_else(|| Node::new(Value::Map(Default::default()), Span::new(fid, 0, 0)));
         if !matches!(root.value, Value::Map(_) | Value::Null) {
             self.error(root.span, "a kustomization must be a mapping");
             return None;

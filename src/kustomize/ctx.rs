@@ -10,7 +10,7 @@ use super::res::ResId;
 use super::vars::Vars;
 use crate::fsread::{ReadError, RootReader, DEFAULT_MAX_FILE_SIZE};
 use crate::source::Sources;
-use crate::yaml::{FileId, Span};
+use crate::yaml::{FileId, Span, Str};
 
 pub(super) struct Ctx<'a> {
     pub(super) sources: &'a Sources,
@@ -41,7 +41,7 @@ pub(super) struct Ctx<'a> {
 
 /// A resource id as kustomize compares ids when adding one (`ResId::equals`):
 /// group, version, kind, name and effective namespace.
-pub(super) type IdKey = (String, String, String, String, String);
+pub(super) type IdKey = (Str, Str, Str, Str, Str);
 
 pub(super) fn id_key(id: &ResId) -> IdKey {
     (
@@ -49,7 +49,7 @@ pub(super) fn id_key(id: &ResId) -> IdKey {
         id.version.clone(),
         id.kind.clone(),
         id.name.clone(),
-        id.effective_namespace().to_string(),
+        id.effective_namespace().into(),
     )
 }
 

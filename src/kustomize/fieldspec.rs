@@ -218,7 +218,7 @@ pub fn visit_path(
         if !create || is_seq_seg {
             return;
         }
-        node.set(key, span, Node::new(Value::Map(Vec::new()), span));
+        node.set(key, span, Node::new(Value::Map(Default::default()), span));
     }
     if let Some(child) = node.get_mut(key) {
         if rest.is_empty() && !matches!(child.value, Value::Seq(_)) {

@@ -284,7 +284,7 @@ pub fn generate(
             })
             .collect();
         v.sort_by(|a, b| a.key.name.cmp(&b.key.name));
-        Node::new(Value::Map(v), gspan)
+        Node::new(Value::Map(v.into()), gspan)
     };
     if !opts.labels.is_empty() {
         meta.push(Entry {
@@ -309,19 +309,19 @@ pub fn generate(
         },
         Entry {
             key: k("metadata"),
-            value: Node::new(Value::Map(meta), gspan),
+            value: Node::new(Value::Map(meta.into()), gspan),
         },
     ];
     if !data.is_empty() || binary.is_empty() {
         root.push(Entry {
             key: k("data"),
-            value: Node::new(Value::Map(data), gspan),
+            value: Node::new(Value::Map(data.into()), gspan),
         });
     }
     if !binary.is_empty() {
         root.push(Entry {
             key: k("binaryData"),
-            value: Node::new(Value::Map(binary), gspan),
+            value: Node::new(Value::Map(binary.into()), gspan),
         });
     }
     if let Some(span) = opts.immutable {
@@ -340,7 +340,7 @@ pub fn generate(
             value: ty.unwrap_or_else(|| s("Opaque")),
         });
     }
-    let mut res = Res::new(Node::new(Value::Map(root), gen.span), file, 0);
+    let mut res = Res::new(Node::new(Value::Map(root.into()), gen.span), file, 0);
     res.needs_hash = !opts.disable_hash;
     res.behavior = match gen.get("behavior").and_then(Node::as_str) {
         Some("merge") => Behavior::Merge,

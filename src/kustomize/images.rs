@@ -134,6 +134,11 @@ pub fn apply(node: &mut Node, e: &ImageEntry) -> usize {
 }
 
 fn walk(node: &mut Node, e: &ImageEntry, count: &mut usize) {
+    // Found first without a mutable borrow, so subtrees shared with the
+    // base (copy-on-write) are copied only on the path to a matching image.
+    if !has_match(node, e) {
+        return;
+    }
     match &mut node.value {
         Value::Map(entries) => {
             for entry in entries.iter_mut() {
@@ -141,8 +146,16 @@ fn walk(node: &mut Node, e: &ImageEntry, count: &mut usize) {
                     matches!(entry.key.name.as_str(), "containers" | "initContainers");
                 if is_containers {
                     if let Value::Seq(items) = &mut entry.value.value {
-                        for c in items.iter_mut() {
-                            if let Some(img) = c.get_mut("image") {
+                        // Only matching containers are borrowed mutably (copied).
+                        let matching = |c: &Node| {
+                            (c.get("image").and_then(Node::as_str)).is_some_and(|s| e.matches(s))
+                        };
+                        let hits: Vec<usize> = (items.iter().enumerate())
+                            .filter(|(_, c)| matching(c))
+                            .map(|(i, _)| i)
+                            .collect();
+                        for i in hits {
+                            if let Some(img) = items[i].get_mut("image") {
                                 if let Some(s) = img.as_str() {
                                     if e.matches(s) {
                                         *count += 1;
@@ -168,6 +181,23 @@ fn walk(node: &mut Node, e: &ImageEntry, count: &mut usize) {
             }
         }
         _ => {}
+    }
+}
+
+/// Whether a `containers`/`initContainers` image below `node` matches.
+fn has_match(node: &Node, e: &ImageEntry) -> bool {
+    match &node.value {
+        Value::Map(entries) => entries.iter().any(|entry| {
+            let images = matches!(entry.key.name.as_str(), "containers" | "initContainers")
+                && (entry.value.items().iter()).any(|c| {
+                    c.get("image")
+                        .and_then(Node::as_str)
+                        .is_some_and(|s| e.matches(s))
+                });
+            images || has_match(&entry.value, e)
+        }),
+        Value::Seq(items) => items.iter().any(|i| has_match(i, e)),
+        _ => false,
     }
 }
 

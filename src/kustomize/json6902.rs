@@ -79,13 +79,16 @@ fn add(root: &mut Node, toks: &[String], value: Node) -> Result<(), String> {
         Value::Null => {
             // kustomize (kyaml) treats a null parent as an empty map.
             let span = value.span;
-            p.value = Value::Map(vec![Entry {
-                key: Key {
-                    name: last.into(),
-                    span,
-                },
-                value,
-            }]);
+            p.value = Value::Map(
+                vec![Entry {
+                    key: Key {
+                        name: last.into(),
+                        span,
+                    },
+                    value,
+                }]
+                .into(),
+            );
             Ok(())
         }
         _ => Err("cannot add to a scalar".into()),

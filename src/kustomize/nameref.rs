@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::res::{self, Res, ResId};
-use crate::yaml::{Node, Value};
+use crate::yaml::{Node, Str, Value};
 
 const CM: &[&str] = &["ConfigMap"];
 const SECRET: &[&str] = &["Secret"];
@@ -26,12 +26,12 @@ struct Cand {
 /// what it matches, not a scan of every renamed resource.
 struct Renamed {
     cands: Vec<Cand>,
-    by_prev_name: HashMap<String, Vec<usize>>,
+    by_prev_name: HashMap<Str, Vec<usize>>,
 }
 
 impl Renamed {
     fn new(cands: Vec<Cand>) -> Renamed {
-        let mut by_prev_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_prev_name: HashMap<Str, Vec<usize>> = HashMap::new();
         for (i, c) in cands.iter().enumerate() {
             for p in &c.prev {
                 let at = by_prev_name.entry(p.name.clone()).or_default();

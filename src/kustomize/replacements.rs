@@ -54,7 +54,7 @@ pub fn lookup_mut<'a>(
     if is_selector {
         let (k, v) = inner.split_once('=').unwrap_or((inner, ""));
         if node.is_null() && create {
-            *node = Node::new(Value::Seq(Vec::new()), span);
+            *node = Node::new(Value::Seq(Default::default()), span);
         }
         let Some(items) = node.as_seq_mut() else {
             return;
@@ -63,7 +63,7 @@ pub fn lookup_mut<'a>(
             .iter()
             .any(|i| i.get(k).and_then(Node::scalar_text).as_deref() == Some(v));
         if !found && create {
-            let mut m = Node::new(Value::Map(Vec::new()), span);
+            let mut m = Node::new(Value::Map(Default::default()), span);
             res::set_entry(&mut m, k, span, Node::string(v, span));
             items.push(m);
         }
@@ -95,7 +95,7 @@ pub fn lookup_mut<'a>(
         return;
     }
     if node.is_null() && create {
-        *node = Node::new(Value::Map(Vec::new()), span);
+        *node = Node::new(Value::Map(Default::default()), span);
     }
     if !matches!(node.value, Value::Map(_)) {
         return;
@@ -108,7 +108,7 @@ pub fn lookup_mut<'a>(
         let child = if rest.is_empty() {
             Node::null(span)
         } else {
-            Node::new(Value::Map(Vec::new()), span)
+            Node::new(Value::Map(Default::default()), span)
         };
         node.set(inner, span, child);
     }

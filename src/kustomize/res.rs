@@ -1,37 +1,45 @@
 //! A resource during rendering: its tree plus the identity history kustomize keeps.
 
 use crate::provenance::PatchEdit;
-use crate::yaml::{FileId, Node, Span, Value};
+use crate::yaml::{FileId, Node, Span, Str, Value};
 
-/// group/version/kind + name + namespace, as kustomize's `ResId`.
+/// group/version/kind + name + namespace, as kustomize's `ResId`. Inline
+/// strings: the render asks for a resource's id at every step, and names
+/// and kinds rarely need a heap block.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ResId {
-    pub group: String,
-    pub version: String,
-    pub kind: String,
-    pub name: String,
-    pub namespace: String,
+    pub group: Str,
+    pub version: Str,
+    pub kind: Str,
+    pub name: Str,
+    pub namespace: Str,
+}
+
+/// A scalar's text, without a `String` for the usual case of a string.
+fn scalar_str(node: Option<&Node>) -> Str {
+    match node {
+        Some(n) => match n.as_str() {
+            Some(s) => s.into(),
+            None => n.scalar_text().unwrap_or_default().into(),
+        },
+        None => Str::default(),
+    }
 }
 
 impl ResId {
     pub fn of(node: &Node) -> ResId {
         let api = node.str_at(&["apiVersion"]).unwrap_or("");
         let (group, version) = match api.split_once('/') {
-            Some((g, v)) => (g.to_string(), v.to_string()),
-            None => (String::new(), api.to_string()),
+            Some((g, v)) => (g.into(), v.into()),
+            None => (Str::default(), api.into()),
         };
+        let meta = node.get("metadata");
         ResId {
             group,
             version,
-            kind: node.str_at(&["kind"]).unwrap_or("").to_string(),
-            name: node
-                .path(&["metadata", "name"])
-                .and_then(Node::scalar_text)
-                .unwrap_or_default(),
-            namespace: node
-                .path(&["metadata", "namespace"])
-                .and_then(Node::scalar_text)
-                .unwrap_or_default(),
+            kind: node.str_at(&["kind"]).unwrap_or("").into(),
+            name: scalar_str(meta.and_then(|m| m.get("name"))),
+            namespace: scalar_str(meta.and_then(|m| m.get("namespace"))),
         }
     }
 
@@ -84,7 +92,7 @@ impl ResId {
 
     pub fn display(&self) -> String {
         let gv = if self.group.is_empty() {
-            self.version.clone()
+            self.version.to_string()
         } else {
             format!("{}/{}", self.group, self.version)
         };
@@ -240,11 +248,11 @@ pub fn string_map(node: Option<&Node>) -> Vec<(String, String)> {
 /// The mapping at `key`, created (or a null replaced) when missing.
 pub fn ensure_map_at<'a>(node: &'a mut Node, key: &str, span: Span) -> &'a mut Node {
     if !matches!(node.value, Value::Map(_)) {
-        *node = Node::new(Value::Map(Vec::new()), span);
+        *node = Node::new(Value::Map(Default::default()), span);
     }
     let needs = !matches!(node.get(key).map(|n| &n.value), Some(Value::Map(_)));
     if needs {
-        node.set(key, span, Node::new(Value::Map(Vec::new()), span));
+        node.set(key, span, Node::new(Value::Map(Default::default()), span));
     }
     node.get_mut(key).expect("just set")
 }
@@ -253,7 +261,7 @@ pub fn ensure_map_at<'a>(node: &'a mut Node, key: &str, span: Span) -> &'a mut N
 /// not a mapping becomes one.
 pub fn set_entry(map: &mut Node, key: &str, key_span: Span, value: Node) {
     if !matches!(map.value, Value::Map(_)) {
-        *map = Node::new(Value::Map(Vec::new()), value.span);
+        *map = Node::new(Value::Map(Default::default()), value.span);
     }
     map.set(key, key_span, value);
 }

@@ -200,6 +200,11 @@ impl<'a> Merge<'a> {
     }
 
     fn prune(&self, node: &mut Node, path: &[&str], drop: &dyn Fn(&Node) -> bool) {
+        // Looked at first without a mutable borrow: a subtree shared with
+        // the base (copy-on-write) is only copied when something goes.
+        if !self.would_prune(node, path, drop) {
+            return;
+        }
         match &mut node.value {
             Value::Map(entries) => {
                 entries.retain(|e| !drop(&e.value));
@@ -215,6 +220,19 @@ impl<'a> Merge<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Whether [`Self::prune`] would drop anything below `node`.
+    fn would_prune(&self, node: &Node, path: &[&str], drop: &dyn Fn(&Node) -> bool) -> bool {
+        match &node.value {
+            Value::Map(entries) => entries.iter().any(|e| {
+                drop(&e.value) || self.would_prune(&e.value, &child(path, &e.key.name), drop)
+            }),
+            Value::Seq(items) if self.schema.list_key(path).is_some() => items
+                .iter()
+                .any(|i| matches!(i.value, Value::Map(_)) && self.would_prune(i, path, drop)),
+            _ => false,
         }
     }
 

@@ -148,7 +148,7 @@ impl Ctx<'_> {
                         if !create {
                             return;
                         }
-                        *target = Node::new(Value::Map(Vec::new()), span);
+                        *target = Node::new(Value::Map(Default::default()), span);
                     }
                     if !matches!(target.value, Value::Map(_)) {
                         return;
@@ -364,7 +364,7 @@ impl Ctx<'_> {
                                     if !create {
                                         return;
                                     }
-                                    *target = Node::new(Value::Map(Vec::new()), map.span);
+                                    *target = Node::new(Value::Map(Default::default()), map.span);
                                 }
                                 if matches!(target.value, Value::Map(_)) {
                                     for (key, key_span, value) in &pairs {
@@ -386,7 +386,7 @@ impl Ctx<'_> {
                     Some(docs) => docs
                         .into_iter()
                         .flat_map(|d| match d.value {
-                            Value::Seq(items) => items,
+                            Value::Seq(items) => items.into_vec(),
                             _ => vec![d],
                         })
                         .collect(),

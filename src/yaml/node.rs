@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use super::Shared;
+
 /// Index of a source file in [`crate::source::Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -55,8 +57,10 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Str(Str),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    /// Collections are copy-on-write ([`Shared`]): cloning a tree is cheap,
+    /// and a mutable borrow copies only the level it changes.
+    Seq(Shared<Node>),
+    Map(Shared<Entry>),
 }
 
 /// One key/value pair of a mapping. Keys are always strings (their source text).

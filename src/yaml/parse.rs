@@ -234,7 +234,7 @@ impl Builder {
             Frame::Seq(mut items) => {
                 items.shrink_to_fit();
                 let last = items.last().map(|n| n.span.end);
-                (Value::Seq(items), last)
+                (Value::Seq(items.into()), last)
             }
             Frame::Map(map) => {
                 let mut entries = map.entries;
@@ -243,7 +243,7 @@ impl Builder {
                 let last = (entries.iter())
                     .map(|e| e.value.span.end.max(e.key.span.end))
                     .max();
-                (Value::Map(entries), last)
+                (Value::Map(entries.into()), last)
             }
         };
         let end = if open.flow {
@@ -643,7 +643,7 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
     for merge in merges {
         let sources: Vec<Node> = match merge.value {
             Value::Map(_) => vec![merge],
-            Value::Seq(items) => items,
+            Value::Seq(items) => items.into_vec(),
             _ => continue,
         };
         for source in sources {

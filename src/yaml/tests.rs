@@ -564,7 +564,117 @@ fn collection_keys_are_refused_as_kubectl_does() {
 #[test]
 fn nodes_stay_small() {
     // Every parsed and rendered value is a Node (millions at 10,000
-    // services): the tag is boxed thin and strings are inline.
-    assert_eq!(std::mem::size_of::<Node>(), 56);
-    assert_eq!(std::mem::size_of::<crate::yaml::Entry>(), 96);
+    // services): the tag is boxed thin, strings are inline, and collections
+    // are one shared pointer (`yaml::Shared`).
+    assert_eq!(std::mem::size_of::<Node>(), 48);
+    assert_eq!(std::mem::size_of::<crate::yaml::Entry>(), 88);
+}
+
+/// Copy-on-write collections (`yaml/shared.rs`).
+mod shared {
+    use crate::yaml::{parse, FileId, Node, Shared};
+    use proptest::prelude::*;
+
+    fn doc(text: &str) -> Node {
+        parse(text, FileId(0)).documents[0].root.clone()
+    }
+
+    #[test]
+    fn a_clone_shares_until_written() {
+        let a = doc("a: {b: [1, 2], c: {d: x}}\n");
+        let mut b = a.clone();
+        let blocks = |n: &Node| match (&n.get("a").unwrap().value, &n.value) {
+            (crate::yaml::Value::Map(inner), crate::yaml::Value::Map(outer)) => {
+                (inner.clone(), outer.clone())
+            }
+            _ => unreachable!(),
+        };
+        assert!(Shared::ptr_eq(&blocks(&a).0, &blocks(&b).0));
+        b.get_mut("a").unwrap().remove("b");
+        // Written: the path to the edit is copied, the rest still shared.
+        assert!(!Shared::ptr_eq(&blocks(&a).1, &blocks(&b).1));
+        assert!(!Shared::ptr_eq(&blocks(&a).0, &blocks(&b).0));
+        let c = |n: &Node| match &n.path(&["a", "c"]).unwrap().value {
+            crate::yaml::Value::Map(m) => m.clone(),
+            _ => unreachable!(),
+        };
+        assert!(Shared::ptr_eq(&c(&a), &c(&b)));
+        assert_eq!(a.path(&["a", "b"]).unwrap().items().len(), 2);
+        assert!(b.path(&["a", "b"]).is_none());
+    }
+
+    /// A path of keys and indices into a tree, and an edit at its end.
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Set(String),
+        Remove,
+        Push,
+        Clear,
+    }
+
+    fn edit(node: &mut Node, steps: &[usize], e: &Edit) {
+        if let Some((&s, rest)) = steps.split_first() {
+            let child = match &mut node.value {
+                crate::yaml::Value::Map(m) if !m.is_empty() => {
+                    let i = s % m.len();
+                    &mut m[i].value
+                }
+                crate::yaml::Value::Seq(items) if !items.is_empty() => {
+                    let i = s % items.len();
+                    &mut items[i]
+                }
+                _ => return edit(node, &[], e),
+            };
+            return edit(child, rest, e);
+        }
+        let span = node.span;
+        match e {
+            Edit::Set(k) => node.set(k, span, Node::string("set", span)),
+            Edit::Remove => {
+                if let Some(k) = node.entries().first().map(|e| e.key.name.to_string()) {
+                    node.remove(&k);
+                }
+            }
+            Edit::Push => {
+                if let Some(items) = node.as_seq_mut() {
+                    items.push(Node::string("new", span));
+                }
+            }
+            Edit::Clear => *node = Node::null(span),
+        }
+    }
+
+    proptest! {
+        /// Any sequence of edits on a clone leaves the original as it was.
+        #[test]
+        fn edits_on_a_clone_never_reach_the_original(
+            edits in proptest::collection::vec(
+                (proptest::collection::vec(0usize..8, 0..5),
+                 prop_oneof![
+                     "[a-c]{1,2}".prop_map(Edit::Set),
+                     Just(Edit::Remove),
+                     Just(Edit::Push),
+                     Just(Edit::Clear),
+                 ]),
+                1..12,
+            )
+        ) {
+            let original = doc("a: {b: [1, {c: 2, d: [x, y]}], e: {f: {g: h}}}\ni: [[j], {k: l}]\nm: n\n");
+            let snapshot = original.to_json();
+            let mut sibling = original.clone();
+            let mut copy = original.clone();
+            for (steps, e) in &edits {
+                edit(&mut copy, steps, e);
+            }
+            prop_assert_eq!(original.to_json(), snapshot.clone());
+            prop_assert_eq!(sibling.to_json(), snapshot.clone());
+            // And the other way round: the sibling's edits leave the copy alone.
+            let copied = copy.to_json();
+            for (steps, e) in &edits {
+                edit(&mut sibling, steps, e);
+            }
+            prop_assert_eq!(copy.to_json(), copied);
+            prop_assert_eq!(original.to_json(), snapshot);
+        }
+    }
 }

@@ -119,7 +119,7 @@ impl Syntax {
 pub fn expand(spec: &Node, tree: &dyn Tree) -> Expansion {
     let syntax = Syntax::of(spec);
     let mut out = Expansion::default();
-    let empty = Node::new(crate::yaml::Value::Map(Vec::new()), spec.span);
+    let empty = Node::new(crate::yaml::Value::Map(Default::default()), spec.span);
     let base = spec.get("template").unwrap_or(&empty);
     let mut g = generators::Gen {
         syntax,

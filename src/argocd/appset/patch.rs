@@ -52,7 +52,7 @@ fn merge(dest: &mut Node, patch: &Node, path: &[&str]) {
             return;
         }
         Some("delete") => {
-            *dest = Node::new(Value::Map(Vec::new()), dest.span);
+            *dest = Node::new(Value::Map(Default::default()), dest.span);
             return;
         }
         _ => {}
@@ -105,7 +105,11 @@ fn restore_project(app: &mut Node, project: Option<Node>, span: Span) {
             if project.is_none() {
                 return;
             }
-            app.set("spec", span, Node::new(Value::Map(Vec::new()), span));
+            app.set(
+                "spec",
+                span,
+                Node::new(Value::Map(Default::default()), span),
+            );
             app.get_mut("spec").expect("just set")
         }
     };
