@@ -305,6 +305,12 @@ spec: {selector: {app: api}, ports: [{port: 80}]}
 ";
     const RULES: &str =
         "{service-selector-mismatch,pdb-selector-mismatch,hpa-target-missing,ingress-backend-missing}";
+    const EVERY_RULE: [&str; 4] = [
+        "hpa-target-missing",
+        "ingress-backend-missing",
+        "pdb-selector-mismatch",
+        "service-selector-mismatch",
+    ];
     let rules_of = |files: &[(&str, &str)]| {
         let dir = common::git_repo(files);
         let repo = load(dir.path());
@@ -319,12 +325,7 @@ spec: {selector: {app: api}, ports: [{port: 80}]}
     );
     assert_eq!(
         rules_of(&[("k8s/web/app.yaml", WEB)]),
-        [
-            "hpa-target-missing",
-            "ingress-backend-missing",
-            "pdb-selector-mismatch",
-            "service-selector-mismatch"
-        ],
+        EVERY_RULE,
         "without it, each reference is reported"
     );
     assert_eq!(
@@ -333,12 +334,7 @@ spec: {selector: {app: api}, ports: [{port: 80}]}
             ("k8s/web/kustomization.yaml", "resources: [app.yaml]\n"),
             ("k8s/api/app.yaml", API),
         ]),
-        [
-            "hpa-target-missing",
-            "ingress-backend-missing",
-            "pdb-selector-mismatch",
-            "service-selector-mismatch"
-        ],
+        EVERY_RULE,
         "a Kustomize unit is applied as a whole: loose directories do not count"
     );
 }
