@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::parse::{parse, parse_with_libyaml};
+use super::tests::corpus_dir;
 use super::FileId;
 
 fn same(text: &str) -> bool {
@@ -119,14 +120,10 @@ fn fast_path_matches_libyaml() {
 /// Every YAML file of the corpus (`FTLINT_CORPUS` or `../shared/corpus`): both paths agree.
 #[test]
 fn corpus_files_parse_the_same_on_both_paths() {
-    let corpus = std::env::var_os("FTLINT_CORPUS").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        std::path::PathBuf::from,
-    );
-    if !corpus.is_dir() {
+    let Some(corpus) = corpus_dir() else {
         eprintln!("skipping: ../shared/corpus is absent");
         return;
-    }
+    };
     let (mut files, mut fast) = (0, 0);
     let mut dirs = vec![corpus];
     while let Some(dir) = dirs.pop() {

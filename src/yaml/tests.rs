@@ -494,18 +494,24 @@ fn large_inputs_parse_linearly() {
     }
 }
 
-/// Parse speed over every YAML/JSON file of the corpus (`FTLINT_CORPUS` or `../shared/corpus`).
-#[test]
-#[ignore]
-fn corpus_parse_speed() {
+/// The corpus for the parser's corpus tests: `FTLINT_CORPUS`, else
+/// `../shared/corpus` beside the checkout; `None` when absent.
+pub(super) fn corpus_dir() -> Option<std::path::PathBuf> {
     let corpus = std::env::var_os("FTLINT_CORPUS").map_or_else(
         || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
         std::path::PathBuf::from,
     );
-    if !corpus.is_dir() {
+    corpus.is_dir().then_some(corpus)
+}
+
+/// Parse speed over every YAML/JSON file of the corpus (`FTLINT_CORPUS` or `../shared/corpus`).
+#[test]
+#[ignore]
+fn corpus_parse_speed() {
+    let Some(corpus) = corpus_dir() else {
         eprintln!("skipping: ../shared/corpus is absent");
         return;
-    }
+    };
     let mut texts = Vec::new();
     let mut dirs = vec![corpus];
     while let Some(dir) = dirs.pop() {
