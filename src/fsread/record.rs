@@ -239,8 +239,14 @@ pub(super) fn recording() -> bool {
 
 /// A short, collision-resistant digest of file content (SHA-256, 128 bits, hex).
 pub fn digest(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let full = Sha256::digest(bytes);
-    full[..16].iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(32);
+    for b in &full[..16] {
+        hex.push(HEX[usize::from(b >> 4)] as char);
+        hex.push(HEX[usize::from(b & 15)] as char);
+    }
+    hex
 }
 
 pub(super) fn record(how: ReadKind, path: &Path, read: &Result<(Vec<u8>, Stamp), ReadError>) {

@@ -2,7 +2,11 @@
 //! Shared by the registry (which builds it) and the error conversion (which
 //! reads its schema to suggest field names), so neither depends on the other.
 
+use std::sync::OnceLock;
+
 use serde_json::{Map, Value};
+
+use super::fast::Tree;
 
 /// How the consumer of a kind decodes it, where that differs from strict JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,9 +21,12 @@ pub(crate) enum Decoding {
     CaseInsensitive,
 }
 
+pub(crate) const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
 /// A compiled validator for one apiVersion/kind.
 pub(crate) struct Compiled {
-    pub validator: jsonschema::Validator,
+    /// Built from `root` on first use (see [`Compiled::validator`]).
+    validator: OnceLock<Result<jsonschema::Validator, String>>,
     /// The schema it was compiled from (used to suggest field names).
     pub root: Value,
     /// Kind name used in messages.
@@ -27,10 +34,36 @@ pub(crate) struct Compiled {
     pub decoding: Decoding,
     /// The schema's structure for a quick "valid" off the YAML tree
     /// (`None`: every instance goes through `validator`).
-    pub fast: Option<super::fast::Tree>,
+    pub fast: Option<Tree>,
 }
 
 impl Compiled {
+    pub fn new(root: Value, kind: &str, decoding: Decoding, fast: Option<Tree>) -> Compiled {
+        Compiled {
+            validator: OnceLock::new(),
+            root,
+            kind: kind.to_owned(),
+            decoding,
+            fast,
+        }
+    }
+
+    /// The `jsonschema` validator of `root`, compiled once, on first need:
+    /// at start-up this compilation was most of a small run's schema cost,
+    /// and objects confirmed by `fast` never need it.
+    pub fn validator(&self) -> Result<&jsonschema::Validator, String> {
+        self.validator
+            .get_or_init(|| {
+                let mut opts = jsonschema::options().should_validate_formats(false);
+                if self.root.get("$schema").and_then(Value::as_str) == Some(DRAFT_2020_12) {
+                    opts = opts.with_draft(jsonschema::Draft::Draft202012);
+                }
+                opts.build(&self.root).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
     /// Turn the instance into what its consumer reads (in place: an owned
     /// instance needs no copy).
     pub fn decode(&self, instance: &mut Value) {

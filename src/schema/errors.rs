@@ -8,9 +8,13 @@ use serde_json::Value;
 use super::compiled::Compiled;
 use super::{display_path, PathSeg, SchemaError, SchemaErrorKind};
 
-pub(crate) fn convert(c: &Compiled, instance: &Value) -> Vec<SchemaError> {
+pub(crate) fn convert(
+    c: &Compiled,
+    validator: &jsonschema::Validator,
+    instance: &Value,
+) -> Vec<SchemaError> {
     let mut out = Vec::new();
-    for e in c.validator.iter_errors(instance) {
+    for e in validator.iter_errors(instance) {
         push(c, &e, &mut out);
     }
     out.retain(|e| !is_ignored(e, instance));

@@ -184,3 +184,17 @@ fn corpus_objects_get_the_validators_answer() {
     eprintln!("{yes} of {total} corpus objects confirmed on the tree");
     assert!(yes > 0);
 }
+
+/// Bundled schemas with a tree compile their validator only when an object
+/// needs it: each one must compile (strict and not).
+#[test]
+fn every_bundled_kind_compiles() {
+    for strict in [true, false] {
+        let reg = SchemaRegistry::new(super::default_version(), strict).unwrap();
+        for key in reg.known_kinds() {
+            let (api, kind) = key.rsplit_once('/').unwrap();
+            let c = reg.compiled(api, kind).unwrap();
+            assert!(c.validator().is_ok(), "{key} (strict: {strict})");
+        }
+    }
+}

@@ -8,12 +8,11 @@ use std::sync::{Arc, OnceLock};
 use dashmap::DashMap;
 use serde_json::{Map, Value};
 
-use super::compiled::{Compiled, Decoding};
+use super::compiled::{Compiled, Decoding, DRAFT_2020_12};
 use super::fast::{self, Fit, Reading};
 use super::{bundled, crd, errors, normalize, scope, KubeVersion, Validation};
 
 const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
-const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// A user-provided schema (`--crd`, repo CRDs, `--schema-dir`).
 struct UserSchema {
@@ -316,6 +315,7 @@ impl SchemaRegistry {
     }
 
     fn compile(&self, src: Source, kind: &str) -> Result<Compiled, String> {
+        let user_source = !matches!(src, Source::K8s(_) | Source::Crd(_));
         let decoding = match src {
             Source::K8s(_) => Decoding::Strict,
             Source::Crd(_) | Source::User(_) => Decoding::DropsNulls,
@@ -343,24 +343,20 @@ impl SchemaRegistry {
         if !self.strict {
             normalize::allow_unknown_fields(&mut root);
         }
-        let mut opts = jsonschema::options();
-        opts = opts.should_validate_formats(false);
-        if root.get("$schema").and_then(Value::as_str) == Some(DRAFT_2020_12) {
-            opts = opts.with_draft(jsonschema::Draft::Draft202012);
-        }
-        let validator = opts.build(&root).map_err(|e| e.to_string())?;
         // Kustomization files are matched case-insensitively first: always
         // validated the usual way.
         let fast = (decoding != Decoding::CaseInsensitive
             && root.get("$schema").and_then(Value::as_str) == Some(DRAFT_2020_12))
         .then(|| fast::Tree::build(&root));
-        Ok(Compiled {
-            validator,
-            root,
-            kind: kind.to_owned(),
-            decoding,
-            fast,
-        })
+        let compiled = Compiled::new(root, kind, decoding, fast);
+        // A schema given by the user (or a kind without the quick tree) is
+        // compiled now, so that one that does not compile is said at once;
+        // a bundled schema with its tree when an object first needs it (most
+        // objects are confirmed on the tree alone).
+        if user_source || compiled.fast.is_none() {
+            compiled.validator()?;
+        }
+        Ok(compiled)
     }
 
     /// `{"$ref": "#/$defs/<def>", "$defs": {closure of def}}` from the bundled definitions.
@@ -458,10 +454,18 @@ impl SchemaRegistry {
 
 /// Validate a decoded instance; errors are only computed for invalid ones.
 fn check(c: &Compiled, obj: &Value) -> Validation {
-    if c.validator.is_valid(obj) {
+    let validator = match c.validator() {
+        Ok(v) => v,
+        Err(e) => {
+            // As for a schema that fails at once (see `compiled`).
+            eprintln!("ftlint: cannot compile schema for {}: {e}", c.kind);
+            return Validation::UnknownKind;
+        }
+    };
+    if validator.is_valid(obj) {
         return Validation::Valid;
     }
-    let errs = errors::convert(c, obj);
+    let errs = errors::convert(c, validator, obj);
     if errs.is_empty() {
         Validation::Valid
     } else {
