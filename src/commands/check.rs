@@ -489,6 +489,9 @@ fn report(
         // JSON escapes every control character: nothing to strip (a scan of
         // a few MB when many findings are replayed).
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    } else if out.quiet < 2 && !out.color && needs_no_stripping(&text) {
+        // Plain printable ASCII: stripping would keep every byte.
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
     } else if out.quiet < 2 {
         let mut stdout = anstream::AutoStream::new(
             std::io::stdout().lock(),
@@ -507,6 +510,13 @@ fn report(
         Some(min) if engine::count_at_least(&diags, min) > 0 => EXIT_FINDINGS,
         _ => EXIT_OK,
     }
+}
+
+/// Whether `text` is only printable ASCII and line breaks or tabs, which
+/// the escape stripper passes through unchanged (it would only scan it).
+pub fn needs_no_stripping(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' '..=b'~' | b'\n' | b'\t' | b'\r'))
 }
 
 fn print_stats(repo: &Repo, rules_ms: u128, elapsed: u128, cache: &CacheUse) {
@@ -548,4 +558,32 @@ fn argocd_stats(repo: &Repo) -> String {
         m.this_repo.join(", "),
         m.this_repo_from
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_no_stripping;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut is only taken where stripping is the identity.
+        #[test]
+        fn text_needing_no_stripping_is_what_the_stripper_keeps(text in "[ -~\t\n\r]{0,200}") {
+            prop_assert!(needs_no_stripping(&text));
+            prop_assert_eq!(anstream::adapter::strip_str(&text).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn escapes_and_controls_go_through_the_stripper() {
+        for text in [
+            "a\x1b[31mred",
+            "bell\x07",
+            "del\x7f",
+            "caf\u{e9}",
+            "c1\u{9b}2J",
+        ] {
+            assert!(!needs_no_stripping(text), "{text:?}");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
 
 use super::{Cx, Summary};
 use crate::diagnostic::{mask, Diagnostic, Severity};
@@ -35,119 +37,49 @@ fn level(s: Severity) -> Level<'static> {
 /// A rule repeated this often in one file is shown once, with the rest listed.
 const GROUP_AT: usize = 3;
 
-/// The other findings of `d`'s rule in `d`'s file, when they are to be grouped under it.
-fn repeats<'d>(cx: &Cx, diags: &'d [Diagnostic]) -> HashMap<usize, Vec<&'d Diagnostic>> {
+/// The findings to be grouped under the first of their rule in their file:
+/// by that first finding's index, the others; and the others' indices.
+fn repeats<'d>(
+    cx: &Cx,
+    diags: &'d [Diagnostic],
+) -> (HashMap<usize, Vec<&'d Diagnostic>>, HashSet<usize>) {
     let mut by_key: HashMap<(crate::yaml::FileId, &str), Vec<usize>> = HashMap::new();
     if cx.view.group_repeats {
         for (i, d) in diags.iter().enumerate() {
             by_key.entry((d.span.file, d.rule)).or_default().push(i);
         }
     }
-    by_key
+    let mut grouped = HashSet::new();
+    let groups = by_key
         .into_values()
         .filter(|v| v.len() >= GROUP_AT)
-        .map(|v| (v[0], v[1..].iter().map(|&i| &diags[i]).collect()))
-        .collect()
+        .map(|v| {
+            grouped.extend(v[1..].iter().copied());
+            (v[0], v[1..].iter().map(|&i| &diags[i]).collect())
+        })
+        .collect();
+    (groups, grouped)
 }
 
 pub fn render(cx: &Cx, diags: &[Diagnostic], summary: &Summary) -> String {
-    let (repo, opts) = (cx.repo, cx.opts);
-    let groups = repeats(cx, diags);
-    let grouped: std::collections::HashSet<*const Diagnostic> = groups
-        .values()
-        .flatten()
-        .map(|d| *d as *const Diagnostic)
-        .collect();
+    let opts = cx.opts;
+    let (groups, grouped) = repeats(cx, diags);
     let renderer = if opts.color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
-    let mut out = String::new();
-    for (i, d) in diags.iter().enumerate() {
-        if grouped.contains(&(d as *const Diagnostic)) {
-            continue;
-        }
-        let file = repo.sources.get(d.span.file);
-        let masked = masked_source(repo, d);
-        let source: &str = masked.as_deref().unwrap_or(&file.text);
-        let shown_path = cx.display_path(d.span);
-        let related_paths: Vec<String> =
-            d.related.iter().map(|r| cx.display_path(r.span)).collect();
-        let mut primary = Snippet::source(source)
-            .path(shown_path.as_str())
-            .annotation(AnnotationKind::Primary.span(d.span.range()).label(""));
-        let mut others: Vec<Snippet<'_, annotate_snippets::Annotation<'_>>> = Vec::new();
-        for (rel, rel_path) in d.related.iter().zip(&related_paths) {
-            if rel.span.file == d.span.file {
-                primary = primary.annotation(
-                    AnnotationKind::Context
-                        .span(rel.span.range())
-                        .label(rel.message.as_str()),
-                );
-            } else {
-                let f = repo.sources.get(rel.span.file);
-                others.push(
-                    Snippet::source(f.text.as_str())
-                        .path(rel_path.as_str())
-                        .annotation(
-                            AnnotationKind::Context
-                                .span(rel.span.range())
-                                .label(rel.message.as_str()),
-                        ),
-                );
-            }
-        }
-        let title = if cx.marker(d).is_empty() {
-            d.message.clone()
-        } else {
-            format!("[*] {}", d.message)
-        };
-        let mut group = level(d.severity)
-            .primary_title(title.as_str())
-            .id(d.rule)
-            .element(primary);
-        for s in others {
-            group = group.element(s);
-        }
-        if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
-        }
-        let mut context = Vec::new();
-        if let Some(o) = &d.context.object {
-            context.push(format!("object: {o}"));
-        }
-        if !d.context.units.is_empty() {
-            context.push(format!("unit: {}", d.context.units.join(", ")));
-        }
-        if let Some(env) = &d.context.env {
-            context.push(format!("env: {env}"));
-        }
-        let note = context.join("; ");
-        if !note.is_empty() {
-            group = group.element(Level::NOTE.message(note.as_str()));
-        }
-        let more = groups.get(&i).map(|rest| {
-            let mut text = format!("{} more `{}` in this file:", rest.len(), d.rule);
-            for r in rest {
-                let at = cx.region(r.span).start;
-                text.push_str(&format!(
-                    "\n{}:{}:{}: {}{}",
-                    shown_path,
-                    at.line,
-                    at.column,
-                    if cx.marker(r).is_empty() { "" } else { "[*] " },
-                    r.message
-                ));
-            }
-            text
-        });
-        if let Some(more) = &more {
-            group = group.element(Level::NOTE.message(more.as_str()));
-        }
-        let report: Vec<Group<'_>> = vec![group];
-        out.push_str(&renderer.render(&report));
-        out.push_str("\n\n");
+    // Each finding renders on its own (annotate-snippets lays out every
+    // snippet): side by side, then joined in order.
+    let rendered: Vec<String> = diags
+        .par_iter()
+        .enumerate()
+        .filter(|(i, _)| !grouped.contains(i))
+        .map(|(i, d)| render_one(cx, &renderer, &groups, i, d))
+        .collect();
+    let mut out = String::with_capacity(rendered.iter().map(String::len).sum::<usize>() + 256);
+    for piece in &rendered {
+        out.push_str(piece);
     }
     if !cx.view.summary_line {
         return out;
@@ -180,5 +112,96 @@ pub fn render(cx: &Cx, diags: &[Diagnostic], summary: &Summary) -> String {
     }
     out.push_str(&line);
     out.push('\n');
+    out
+}
+
+/// One finding as annotate-snippets shows it, with the findings grouped under it.
+fn render_one(
+    cx: &Cx,
+    renderer: &Renderer,
+    groups: &HashMap<usize, Vec<&Diagnostic>>,
+    i: usize,
+    d: &Diagnostic,
+) -> String {
+    let repo = cx.repo;
+    let file = repo.sources.get(d.span.file);
+    let masked = masked_source(repo, d);
+    let source: &str = masked.as_deref().unwrap_or(&file.text);
+    let shown_path = cx.display_path(d.span);
+    let related_paths: Vec<String> = d.related.iter().map(|r| cx.display_path(r.span)).collect();
+    let mut primary = Snippet::source(source)
+        .path(shown_path.as_str())
+        .annotation(AnnotationKind::Primary.span(d.span.range()).label(""));
+    let mut others: Vec<Snippet<'_, annotate_snippets::Annotation<'_>>> = Vec::new();
+    for (rel, rel_path) in d.related.iter().zip(&related_paths) {
+        if rel.span.file == d.span.file {
+            primary = primary.annotation(
+                AnnotationKind::Context
+                    .span(rel.span.range())
+                    .label(rel.message.as_str()),
+            );
+        } else {
+            let f = repo.sources.get(rel.span.file);
+            others.push(
+                Snippet::source(f.text.as_str())
+                    .path(rel_path.as_str())
+                    .annotation(
+                        AnnotationKind::Context
+                            .span(rel.span.range())
+                            .label(rel.message.as_str()),
+                    ),
+            );
+        }
+    }
+    let title = if cx.marker(d).is_empty() {
+        d.message.clone()
+    } else {
+        format!("[*] {}", d.message)
+    };
+    let mut group = level(d.severity)
+        .primary_title(title.as_str())
+        .id(d.rule)
+        .element(primary);
+    for s in others {
+        group = group.element(s);
+    }
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let mut context = Vec::new();
+    if let Some(o) = &d.context.object {
+        context.push(format!("object: {o}"));
+    }
+    if !d.context.units.is_empty() {
+        context.push(format!("unit: {}", d.context.units.join(", ")));
+    }
+    if let Some(env) = &d.context.env {
+        context.push(format!("env: {env}"));
+    }
+    let note = context.join("; ");
+    if !note.is_empty() {
+        group = group.element(Level::NOTE.message(note.as_str()));
+    }
+    let more = groups.get(&i).map(|rest| {
+        let mut text = format!("{} more `{}` in this file:", rest.len(), d.rule);
+        for r in rest {
+            let at = cx.region(r.span).start;
+            text.push_str(&format!(
+                "\n{}:{}:{}: {}{}",
+                shown_path,
+                at.line,
+                at.column,
+                if cx.marker(r).is_empty() { "" } else { "[*] " },
+                r.message
+            ));
+        }
+        text
+    });
+    if let Some(more) = &more {
+        group = group.element(Level::NOTE.message(more.as_str()));
+    }
+    let report: Vec<Group<'_>> = vec![group];
+    let mut out = renderer.render(&report);
+    out.push_str("\n\n");
     out
 }
