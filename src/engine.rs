@@ -201,13 +201,7 @@ fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
         .par_iter()
         .map(|(rule, options)| {
             let mut local = Vec::new();
-            rule.check_repo(
-                &RepoCx {
-                    repo,
-                    options,
-                },
-                &mut local,
-            );
+            rule.check_repo(&RepoCx { repo, options }, &mut local);
             local.into_iter().map(|d| stamp(*rule, d)).collect()
         })
         .collect();
