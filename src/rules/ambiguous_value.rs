@@ -55,8 +55,14 @@ impl Rule for AmbiguousValue {
             if doc.root.get("kind").is_none() && doc.root.get("resources").is_none() {
                 continue;
             }
+            // Kustomize reads `yes`/`on`/`y` as strings and writes them quoted:
+            // in a file only it reads, only the numbers differ.
+            let kustomize_only = cx.repo.index().is_kustomize_only(cx.file.id);
             doc.root.walk(&mut |path, node: &Node| {
                 if !node.ambiguous || node.span.file != cx.file.id || !expects_string(path) {
+                    return;
+                }
+                if kustomize_only && matches!(node.value, Value::Bool(_)) {
                     return;
                 }
                 let written = cx.repo.sources.text(node.span);
