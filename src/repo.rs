@@ -68,6 +68,43 @@ fn is_go_template(text: &str, parsed: &yaml::ParsedFile) -> bool {
     text.contains("{{") && parsed.error.is_some()
 }
 
+/// A file read, decoded and parsed (or given up as a template).
+struct Loaded {
+    text: String,
+    kind: FileKind,
+    parsed: yaml::ParsedFile,
+    /// A template for another tool (see [`is_go_template`]): not parsed.
+    go_template: bool,
+}
+
+fn load_file(rel: &str, bytes: &[u8], id: FileId) -> Loaded {
+    let (text, decode_error) = decode(bytes);
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let kind = if is_kustomization_name(name) {
+        FileKind::Kustomization
+    } else {
+        FileKind::Manifest
+    };
+    let parsed = match decode_error {
+        Some(err) => yaml::ParsedFile {
+            documents: Vec::new(),
+            error: Some(err),
+        },
+        None => yaml::parse(&text, id),
+    };
+    let go_template = is_go_template(&text, &parsed);
+    Loaded {
+        parsed: if go_template {
+            yaml::ParsedFile::default()
+        } else {
+            parsed
+        },
+        text,
+        kind,
+        go_template,
+    }
+}
+
 impl Stats {
     /// What the run did not check, for the summary line: Helm charts not
     /// rendered, and a run that found no Kubernetes object at all.
@@ -174,42 +211,45 @@ impl Repo {
             config.strict,
         )?;
         let t1 = std::time::Instant::now();
+        let helm_charts = helm_charts(&found.files);
         let root = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
         // Root-only, regular-file, size-bounded reads (fsread); a file not read
         // is kept as unreadable and reported as `io-error`.
         let reader = crate::fsread::RootReader::new(&root, config.max_file_size)
             .map_err(|e| format!("{}: {e}", root.display()))?;
-        type Read = Result<(String, String, FileKind, yaml::ParsedFile), (String, ReadError)>;
-        let read: Vec<Read> = found
+        // Each file is read, decoded and parsed in one parallel step: its id
+        // is its position in the sorted walk (spans need it), so parsing need
+        // not wait for every read, nor for the sources to be assembled.
+        let read: Vec<Result<Loaded, ReadError>> = found
             .files
             .par_iter()
-            .map(|rel| {
-                let bytes = reader.read(Path::new(rel)).map_err(|e| (rel.clone(), e))?;
-                let (text, decode_error) = decode(&bytes);
-                let name = rel.rsplit('/').next().unwrap_or(rel);
-                let kind = if is_kustomization_name(name) {
-                    FileKind::Kustomization
-                } else {
-                    FileKind::Manifest
-                };
-                let mut parsed = match decode_error {
-                    Some(err) => yaml::ParsedFile {
-                        documents: Vec::new(),
-                        error: Some(err),
-                    },
-                    None => yaml::ParsedFile::default(),
-                };
-                Ok((rel.clone(), text, kind, std::mem::take(&mut parsed)))
+            .enumerate()
+            .map(|(i, rel)| {
+                let bytes = reader.read(Path::new(rel))?;
+                Ok(load_file(rel, &bytes, FileId(i as u32)))
             })
             .collect();
         let mut sources = Sources::new(root.clone());
-        for entry in read {
+        sources.reserve(found.files.len() + found.unreadable.len());
+        let mut templates = Vec::new();
+        for (i, (rel, entry)) in found.files.into_iter().zip(read).enumerate() {
             match entry {
-                Ok((rel, text, kind, parsed)) => {
-                    let id = sources.add(rel, text, kind);
-                    sources.files[id.0 as usize].parsed = parsed;
+                Ok(loaded) => {
+                    let id = sources.add(rel, loaded.text, loaded.kind);
+                    let file = &mut sources.files[id.0 as usize];
+                    // The walk's paths are distinct, so the id is the
+                    // position the file was parsed with; if not, spans must
+                    // name the id it got.
+                    file.parsed = if id.0 as usize == i {
+                        loaded.parsed
+                    } else {
+                        load_file(&file.path, file.text.as_bytes(), id).parsed
+                    };
+                    if loaded.go_template {
+                        templates.push(id);
+                    }
                 }
-                Err((rel, error)) => {
+                Err(error) => {
                     sources.add_unreadable(rel, error);
                 }
             }
@@ -217,19 +257,9 @@ impl Repo {
         for (rel, error) in found.unreadable {
             sources.add_unreadable(rel, error);
         }
-        // Parse in parallel now that every file has its id (spans need it).
-        sources.files.par_iter_mut().for_each(|f| {
-            if f.parsed.error.is_none() {
-                f.parsed = yaml::parse(&f.text, f.id);
-            }
-        });
-        let mut go_templates = 0;
-        for f in &mut sources.files {
-            if is_go_template(&f.text, &f.parsed) {
-                f.parsed = yaml::ParsedFile::default();
-                go_templates += 1;
-            }
-        }
+        let go_templates = (templates.iter())
+            .filter(|id| sources.get(**id).kind != FileKind::Unreadable)
+            .count();
         let parse_ms = t1.elapsed().as_millis();
         let t2 = std::time::Instant::now();
         let sources_io_errors = sources.io_errors();
@@ -238,7 +268,7 @@ impl Repo {
         let stats = Stats {
             files: sources.files.len(),
             documents: sources.files.iter().map(|f| f.parsed.documents.len()).sum(),
-            helm_charts: helm_charts(&found.files),
+            helm_charts,
             helm_templates: found.helm_templates,
             go_templates,
             skipped_symlinks: found.skipped_symlinks,

@@ -1,3 +1,4 @@
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use super::{Cx, Summary};
@@ -60,7 +61,7 @@ pub fn render(cx: &Cx, diags: &[Diagnostic], summary: &Summary) -> String {
     let doc = json!({
         "version": 1,
         "tool": {"name": "ftlint", "version": env!("CARGO_PKG_VERSION")},
-        "diagnostics": diags.iter().map(|d| diagnostic_json(cx, d)).collect::<Vec<_>>(),
+        "diagnostics": [],
         "summary": {
             "files": summary.files, "documents": summary.documents, "objects": summary.objects,
             "units": summary.units, "errors": summary.errors, "warnings": summary.warnings,
@@ -68,6 +69,31 @@ pub fn render(cx: &Cx, diags: &[Diagnostic], summary: &Summary) -> String {
         },
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("JSON serialisation");
+    if !diags.is_empty() {
+        // Thousands of findings: each is built and printed on its own, in
+        // parallel, at the depth the document gives it (JSON strings hold no
+        // raw newline, so indenting line by line is exact).
+        let items: Vec<String> = diags
+            .par_iter()
+            .map(|d| {
+                let one = serde_json::to_string_pretty(&diagnostic_json(cx, d))
+                    .expect("JSON serialisation");
+                let mut out = String::with_capacity(one.len() + one.len() / 8);
+                for (i, line) in one.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    out.push_str("    ");
+                    out.push_str(line);
+                }
+                out
+            })
+            .collect();
+        let array = format!("[\n{}\n  ]", items.join(",\n"));
+        const EMPTY: &str = "\n  \"diagnostics\": [],\n";
+        let at = s.find(EMPTY).expect("the document has a diagnostics key") + EMPTY.len() - 4;
+        s.replace_range(at..at + 2, &array);
+    }
     s.push('\n');
     s
 }

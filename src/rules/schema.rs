@@ -80,17 +80,21 @@ fn push_errors(
 /// the repository, or the entry commented out): it carries the patch
 /// directives (`$patch`, `$setElementOrder/…`, `$retainKeys`,
 /// `$deleteFromPrimitiveList/…`) that only a patch has. Never a whole object.
-fn is_patch_fragment(root: &crate::yaml::Node) -> bool {
-    let mut found = false;
-    root.walk(&mut |path, _| {
-        if let Some(crate::yaml::PathSeg::Key(k)) = path.last() {
-            found |= *k == "$patch"
-                || *k == "$retainKeys"
-                || k.starts_with("$setElementOrder/")
-                || k.starts_with("$deleteFromPrimitiveList/");
-        }
-    });
-    found
+fn is_patch_fragment(node: &crate::yaml::Node) -> bool {
+    use crate::yaml::Value;
+    match &node.value {
+        Value::Map(entries) => entries.iter().any(|e| {
+            let k: &str = &e.key.name;
+            k.starts_with('$')
+                && (k == "$patch"
+                    || k == "$retainKeys"
+                    || k.starts_with("$setElementOrder/")
+                    || k.starts_with("$deleteFromPrimitiveList/"))
+                || is_patch_fragment(&e.value)
+        }),
+        Value::Seq(items) => items.iter().any(is_patch_fragment),
+        _ => false,
+    }
 }
 
 impl Rule for Schema {
@@ -129,10 +133,13 @@ impl Rule for Schema {
         if cx.repo.is_patch_file(o.file) || is_patch_fragment(&o.root) {
             return;
         }
+        let skip_top = o.is_sops_encrypted().then_some("sops");
         if let Validation::Invalid(errs) =
             cx.repo
                 .schemas
-                .validate_owned(&o.api_version, &o.kind, o.to_json_for_schema())
+                .validate_node(&o.api_version, &o.kind, &o.root, skip_top, || {
+                    o.to_json_for_schema()
+                })
         {
             push_errors(&cx.repo.sources, errs, &o.root, o.anchor_span(), out);
         }

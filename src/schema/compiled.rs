@@ -25,6 +25,9 @@ pub(crate) struct Compiled {
     /// Kind name used in messages.
     pub kind: String,
     pub decoding: Decoding,
+    /// The schema's structure for a quick "valid" off the YAML tree
+    /// (`None`: every instance goes through `validator`).
+    pub fast: Option<super::fast::Tree>,
 }
 
 impl Compiled {

@@ -17,6 +17,9 @@ mod compiled;
 mod crd;
 pub mod deprecations;
 mod errors;
+mod fast;
+#[cfg(test)]
+mod fast_tests;
 mod normalize;
 mod registry;
 mod scope;

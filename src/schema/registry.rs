@@ -9,6 +9,7 @@ use dashmap::DashMap;
 use serde_json::{Map, Value};
 
 use super::compiled::{Compiled, Decoding};
+use super::fast::{self, Fit, Reading};
 use super::{bundled, crd, errors, normalize, scope, KubeVersion, Validation};
 
 const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
@@ -254,6 +255,35 @@ impl SchemaRegistry {
         check(&c, &obj)
     }
 
+    /// Validate an object given as its YAML tree (`skip_top`: a top-level
+    /// key that is not part of it). Most valid objects are confirmed on the
+    /// tree itself; the others are validated on `json()`, the same object
+    /// as JSON, which also gives the errors.
+    pub fn validate_node(
+        &self,
+        api_version: &str,
+        kind: &str,
+        node: &crate::yaml::Node,
+        skip_top: Option<&str>,
+        json: impl FnOnce() -> Value,
+    ) -> Validation {
+        let Some(c) = self.compiled(api_version, kind) else {
+            return Validation::UnknownKind;
+        };
+        if let Some(tree) = &c.fast {
+            let reading = Reading {
+                drops_nulls: c.decoding == Decoding::DropsNulls,
+                skip_top,
+            };
+            if tree.fit(node, reading) == Fit::Yes {
+                return Validation::Valid;
+            }
+        }
+        let mut obj = json();
+        c.decode(&mut obj);
+        check(&c, &obj)
+    }
+
     /// Validate a `kustomization.yaml` (which may lack apiVersion and kind).
     pub fn validate_kustomization(&self, obj: &Value) -> Validation {
         self.validate("kustomize.config.k8s.io/v1beta1", "Kustomization", obj)
@@ -264,7 +294,7 @@ impl SchemaRegistry {
         self.validate_owned("kustomize.config.k8s.io/v1beta1", "Kustomization", obj)
     }
 
-    fn compiled(&self, api_version: &str, kind: &str) -> Option<Arc<Compiled>> {
+    pub(crate) fn compiled(&self, api_version: &str, kind: &str) -> Option<Arc<Compiled>> {
         let key = format!("{api_version}/{kind}");
         let slot: Slot = match self.cache.get(&key) {
             Some(s) => s.clone(),
@@ -319,11 +349,17 @@ impl SchemaRegistry {
             opts = opts.with_draft(jsonschema::Draft::Draft202012);
         }
         let validator = opts.build(&root).map_err(|e| e.to_string())?;
+        // Kustomization files are matched case-insensitively first: always
+        // validated the usual way.
+        let fast = (decoding != Decoding::CaseInsensitive
+            && root.get("$schema").and_then(Value::as_str) == Some(DRAFT_2020_12))
+        .then(|| fast::Tree::build(&root));
         Ok(Compiled {
             validator,
             root,
             kind: kind.to_owned(),
             decoding,
+            fast,
         })
     }
 

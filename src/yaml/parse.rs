@@ -448,9 +448,10 @@ fn parse_segment(
     let unterminated_content = !segment.ends_with('\n')
         && !(segment.rsplit('\n').next()).is_some_and(|last| last.trim().is_empty());
     // Most manifests are plain block YAML: the fast path reads those to the
-    // same events libyaml would give, and leaves everything else to it.
+    // same events libyaml would give on the same (terminated) input, and
+    // leaves everything else to it.
     let mut fast_events = if fast {
-        super::fast::events(segment).map(Vec::into_iter)
+        super::fast::events(input_text).map(Vec::into_iter)
     } else {
         None
     };
@@ -520,8 +521,11 @@ fn parse_segment(
                     }
                 }
                 let block = matches!(style, LibyamlStyle::Literal | LibyamlStyle::Folded);
-                if block && raw_end > segment_end && unterminated_content && value.ends_with('\n') {
-                    // The line break this scalar ends with is the one added above.
+                // A block scalar reaching the end of unterminated content ends
+                // with the line break added above (libyaml's end mark is past
+                // it, the fast path's at it): not part of the value.
+                if block && raw_end >= segment_end && unterminated_content && value.ends_with('\n')
+                {
                     value.pop();
                 }
                 let end = scalar_end(text, style, start, end);
