@@ -344,7 +344,8 @@ spec: {selector: {app: api}, ports: [{port: 80}]}
 /// reads `0755` as 493 too). A plain directory is applied as written.
 #[test]
 fn ambiguous_booleans_are_kustomize_strings_but_octals_are_not() {
-    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  flag: yes\n  mode: 0755\n";
+    let cm =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  flag: yes\n  mode: 0755\n";
     let dir = common::scratch_repo(&[
         ("app/kustomization.yaml", "resources:\n- cm.yaml\n"),
         ("app/cm.yaml", cm),
