@@ -64,7 +64,7 @@ pub struct Index {
     /// Files only used as Kustomize patches.
     patch_files: HashSet<FileId>,
     /// Files only Kustomize reads (resources, patches and kustomizations of
-    /// Kustomize units, applied by no other unit): read with go-yaml v3.
+    /// Kustomize units, applied by no other unit).
     kustomize_only_files: HashSet<FileId>,
     /// Loose units' objects by kind, and their pod templates (all, and by
     /// label): what a loose directory's references may resolve to.
