@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Context, Diagnostic, Severity};
 use crate::model::Object;
 use crate::repo::Repo;
-use crate::rules::{self, FileCx, ObjectCx, RepoCx, Rule, UnitCx, REGISTRY};
+use crate::rules::{self, FileCx, ObjectCx, Options, RepoCx, Rule, UnitCx, REGISTRY};
 use crate::suppress::{self, Suppression, Target};
 
 /// Which rules run: the defaults, the config, `--select` and `--ignore`.
@@ -62,11 +62,36 @@ fn options<'a>(repo: &'a Repo, id: &str) -> &'a serde_json::Value {
         .unwrap_or(&NULL_OPTIONS)
 }
 
-fn context_for(repo: &Repo, unit: &crate::model::Unit, object: &Object) -> Context {
-    Context {
-        units: vec![unit.name().to_string()],
-        env: repo.env_of(unit, object),
-        object: Some(object.display_id()),
+/// Environments of a unit's objects, resolved once per distinct input: an
+/// object's environment depends on its unit, its namespace, and its file only
+/// when the config names environments by path.
+struct UnitEnvs<'a> {
+    repo: &'a Repo,
+    unit: &'a crate::model::Unit,
+    by_path: bool,
+    memo: HashMap<(Option<crate::yaml::FileId>, Option<&'a str>), Option<String>>,
+}
+
+impl<'a> UnitEnvs<'a> {
+    fn new(repo: &'a Repo, unit: &'a crate::model::Unit) -> Self {
+        UnitEnvs {
+            repo,
+            unit,
+            by_path: repo.config.environments.iter().any(|d| !d.paths.is_empty()),
+            memo: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, object: &'a Object) -> Option<String> {
+        let key = (
+            self.by_path.then_some(object.file),
+            object.namespace.as_deref(),
+        );
+        let (repo, unit) = (self.repo, self.unit);
+        self.memo
+            .entry(key)
+            .or_insert_with(|| repo.env_of(unit, object))
+            .clone()
     }
 }
 
@@ -74,10 +99,12 @@ fn context_for(repo: &Repo, unit: &crate::model::Unit, object: &Object) -> Conte
 fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
     // Repository-wide facts first, once, so no rule computes them per unit.
     repo.index();
-    let active: Vec<&dyn Rule> = REGISTRY
+    // Each selected rule with its options, looked up once.
+    let active: Vec<(&dyn Rule, &Options)> = REGISTRY
         .iter()
         .copied()
         .filter(|r| selection.runs(repo, *r))
+        .map(|r| (r, options(repo, r.meta().id)))
         .collect();
     let stamp = |rule: &dyn Rule, mut d: Diagnostic| {
         d.rule = rule.meta().id;
@@ -92,13 +119,13 @@ fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
         .par_iter()
         .flat_map_iter(|file| {
             let mut out = Vec::new();
-            for rule in &active {
+            for (rule, options) in &active {
                 let mut local = Vec::new();
                 rule.check_file(
                     &FileCx {
                         file,
                         repo,
-                        options: options(repo, rule.meta().id),
+                        options,
                     },
                     &mut local,
                 );
@@ -112,37 +139,46 @@ fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
         .par_iter()
         .flat_map_iter(|unit| {
             let mut out = Vec::new();
+            let mut envs = UnitEnvs::new(repo, unit);
+            let mut local = Vec::new();
             for object in &unit.objects {
-                let ctx = context_for(repo, unit, object);
-                for rule in &active {
-                    let mut local = Vec::new();
+                let env = envs.of(object);
+                // The finding's context, built only when a rule reports.
+                let mut ctx: Option<Context> = None;
+                for (rule, options) in &active {
                     let cx = ObjectCx {
                         object,
                         unit,
-                        env: ctx.env.as_deref(),
+                        env: env.as_deref(),
                         repo,
-                        options: options(repo, rule.meta().id),
+                        options,
                     };
                     rule.check_object(&cx, &mut local);
                     if !object.edits.is_empty() {
                         crate::rules::patch_provenance::attribute(*rule, &cx, &mut local);
                     }
-                    out.extend(local.into_iter().map(|d| {
+                    out.extend(local.drain(..).map(|d| {
                         let mut d = stamp(*rule, d);
                         if d.context.object.is_none() {
-                            d.context = ctx.clone();
+                            d.context = ctx
+                                .get_or_insert_with(|| Context {
+                                    units: vec![unit.name().to_string()],
+                                    env: env.clone(),
+                                    object: Some(object.display_id()),
+                                })
+                                .clone();
                         }
                         d
                     }));
                 }
             }
-            for rule in &active {
+            for (rule, options) in &active {
                 let mut local = Vec::new();
                 rule.check_unit(
                     &UnitCx {
                         unit,
                         repo,
-                        options: options(repo, rule.meta().id),
+                        options,
                     },
                     &mut local,
                 );
@@ -163,21 +199,15 @@ fn collect(repo: &Repo, selection: &Selection) -> Vec<Diagnostic> {
     // side (in registry order in the output).
     let repo_diags: Vec<Vec<Diagnostic>> = active
         .par_iter()
-        .map(|rule| {
+        .map(|(rule, options)| {
             let mut local = Vec::new();
-            rule.check_repo(
-                &RepoCx {
-                    repo,
-                    options: options(repo, rule.meta().id),
-                },
-                &mut local,
-            );
+            rule.check_repo(&RepoCx { repo, options }, &mut local);
             local.into_iter().map(|d| stamp(*rule, d)).collect()
         })
         .collect();
     all.extend(repo_diags.into_iter().flatten());
     // Findings from building the model carry their rule id already.
-    let active_ids: BTreeSet<&str> = active.iter().map(|r| r.meta().id).collect();
+    let active_ids: BTreeSet<&str> = active.iter().map(|(r, _)| r.meta().id).collect();
     let render_findings = rules::kustomize::unit_findings(&repo.render_events, &repo.sources);
     all.extend(
         repo.build_diagnostics

@@ -126,15 +126,23 @@ pub fn env_of_namespace(config: &Config, namespace: &str) -> Option<String> {
 
 /// `*` matches any run of characters; everything else literally.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    // Names are nearly always ASCII: match bytes without collecting chars.
+    if pattern.is_ascii() && text.is_ascii() {
+        return wildcard_match_units(pattern.as_bytes(), text.as_bytes(), b'*', b'?');
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
+    wildcard_match_units(&p, &t, '*', '?')
+}
+
+fn wildcard_match_units<T: PartialEq + Copy>(p: &[T], t: &[T], any: T, one: T) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == t[ti] || p[pi] == '?') {
+        if pi < p.len() && (p[pi] == t[ti] || p[pi] == one) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == any {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -146,7 +154,7 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == any {
         pi += 1;
     }
     pi == p.len()

@@ -63,6 +63,9 @@ pub struct Index {
     pub provided_namespaces: NamespaceSet,
     /// Files only used as Kustomize patches.
     patch_files: HashSet<FileId>,
+    /// Files only Kustomize reads (resources, patches and kustomizations of
+    /// Kustomize units, applied by no other unit).
+    kustomize_only_files: HashSet<FileId>,
     /// Loose units' objects by kind, and their pod templates (all, and by
     /// label): what a loose directory's references may resolve to.
     loose_by_kind: HashMap<String, Vec<ObjectRef>>,
@@ -167,6 +170,18 @@ fn provides(o: &Object) -> Vec<String> {
     out
 }
 
+fn kustomize_only_files(units: &[Unit]) -> HashSet<FileId> {
+    let (kustomize, other): (Vec<&Unit>, Vec<&Unit>) = units
+        .iter()
+        .partition(|u| u.kind == crate::model::UnitKind::Kustomize);
+    let applied: HashSet<FileId> = other.iter().flat_map(|u| u.files.iter().copied()).collect();
+    kustomize
+        .iter()
+        .flat_map(|u| u.files.iter().copied())
+        .filter(|f| !applied.contains(f))
+        .collect()
+}
+
 impl Index {
     pub fn build(units: &[Unit], patch_files: &[FileId]) -> Index {
         let contributions: Vec<Contribution> = units
@@ -193,6 +208,7 @@ impl Index {
                 .map(|(i, u)| (u.id.clone(), i))
                 .collect(),
             patch_files: patch_files.iter().copied().collect(),
+            kustomize_only_files: kustomize_only_files(units),
             ..Index::default()
         };
         for c in contributions {
@@ -306,6 +322,11 @@ impl Index {
 
     pub fn is_patch_file(&self, file: FileId) -> bool {
         self.patch_files.contains(&file)
+    }
+
+    /// Whether only Kustomize reads the file (see `kustomize_only_files`).
+    pub fn is_kustomize_only(&self, file: FileId) -> bool {
+        self.kustomize_only_files.contains(&file)
     }
 
     /// The unit with this id.

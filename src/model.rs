@@ -38,6 +38,21 @@ const KNOWN_POD_TEMPLATES: &[(&str, &str)] = &[
     ("apps.kruise.io", "BroadcastJob"),
 ];
 
+/// The kinds of the built-in workloads, in any API group.
+fn is_workload_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Pod"
+            | "ReplicationController"
+            | "Deployment"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicaSet"
+            | "Job"
+            | "CronJob"
+    )
+}
+
 fn is_builtin_workload(group: &str, kind: &str) -> bool {
     match group {
         "" => matches!(kind, "Pod" | "ReplicationController"),
@@ -164,6 +179,10 @@ impl Object {
     /// Deployment, ..., CronJob), and custom kinds with a pod template (Argo
     /// Rollouts, CRDs embedding a PodTemplateSpec).
     pub fn pod_spec(&self) -> Option<&Node> {
+        // Most objects are neither: rules ask for every object.
+        if self.pod_template.is_none() && !is_workload_kind(&self.kind) {
+            return None;
+        }
         if !self.is_builtin_workload() {
             return self.root.path(&self.custom_template_path("spec")?);
         }
@@ -184,6 +203,9 @@ impl Object {
 
     /// The pod template metadata (labels) for workload kinds.
     pub fn pod_template_metadata(&self) -> Option<&Node> {
+        if self.pod_template.is_none() && !is_workload_kind(&self.kind) {
+            return None;
+        }
         if !self.is_builtin_workload() {
             return self.root.path(&self.custom_template_path("metadata")?);
         }

@@ -263,8 +263,15 @@ impl Repo {
         let parse_ms = t1.elapsed().as_millis();
         let t2 = std::time::Instant::now();
         let sources_io_errors = sources.io_errors();
-        let built = crate::units::build(&sources);
-        crate::schema::wiring::add_repo_crds(&schemas, &sources);
+        // The repository's CRDs (schemas, pod template paths) are gathered on
+        // the other core while the units' serial set-up runs.
+        let (built, templates) = rayon::join(
+            || crate::units::build(&sources),
+            || {
+                crate::schema::wiring::add_repo_crds(&schemas, &sources);
+                crate::units::pod_template_paths(&sources)
+            },
+        );
         let stats = Stats {
             files: sources.files.len(),
             documents: sources.files.iter().map(|f| f.parsed.documents.len()).sum(),
@@ -307,7 +314,6 @@ impl Repo {
             repo.argocd = std::sync::OnceLock::new();
             repo.app_namespaces = repo.argocd().application_namespaces();
         }
-        let templates = crate::units::pod_template_paths(&repo.sources);
         crate::units::attach_pod_templates(&mut repo.units, &templates);
         repo.stats.appset_generators_skipped = repo.argocd().skipped_generators();
         repo.stats.objects = repo.units.iter().map(|u| u.objects.len()).sum();

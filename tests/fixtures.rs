@@ -338,3 +338,41 @@ spec: {selector: {app: api}, ports: [{port: 80}]}
         "a Kustomize unit is applied as a whole: loose directories do not count"
     );
 }
+
+/// Kustomize reads `yes` as a string and writes it quoted, so a file only it
+/// reads has no boolean to report; its octal-looking numbers still are (it
+/// reads `0755` as 493 too). A plain directory is applied as written, and a
+/// kustomization is read as Kubernetes reads a manifest.
+#[test]
+fn ambiguous_booleans_are_kustomize_strings_but_octals_are_not() {
+    let cm =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  flag: yes\n  mode: 0755\n";
+    let dir = common::scratch_repo(&[
+        (
+            "app/kustomization.yaml",
+            "namespace: no\nresources:\n- cm.yaml\n",
+        ),
+        ("app/cm.yaml", cm),
+        ("plain/cm.yaml", cm),
+    ]);
+    let repo = load(dir.path());
+    let got: Vec<(String, String)> = lint(&repo, "ambiguous-value")
+        .iter()
+        .map(|d| {
+            (
+                repo.sources.path(d.span.file).to_string(),
+                repo.sources.text(d.span).to_string(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String)> = [
+        ("app/cm.yaml", "0755"),
+        ("app/kustomization.yaml", "no"),
+        ("plain/cm.yaml", "yes"),
+        ("plain/cm.yaml", "0755"),
+    ]
+    .iter()
+    .map(|(p, t)| (p.to_string(), t.to_string()))
+    .collect();
+    assert_eq!(got, want);
+}

@@ -33,7 +33,9 @@ pub(super) struct Ctx<'a> {
     pub(super) openapi: Option<Box<OpenApi>>,
     /// Reads of files outside the linted set: inside the repository root,
     /// regular files only, bounded (None when the root itself is unreadable).
-    pub(super) reader: Option<RootReader>,
+    /// Made on first use: most renders read only linted files, and making
+    /// one (canonicalize the root, open it) per unit cost ~8 syscalls each.
+    pub(super) reader: std::cell::OnceCell<Option<RootReader>>,
     /// The ids in each accumulator being filled by `resources:` (innermost
     /// last), so adding a resource checks for a duplicate id by hash.
     pub(super) resource_ids: Vec<HashSet<IdKey>>,
@@ -66,7 +68,7 @@ impl<'a> Ctx<'a> {
             name_references: Vec::new(),
             config_specs: Vec::new(),
             openapi: None,
-            reader: RootReader::new(&sources.root, DEFAULT_MAX_FILE_SIZE).ok(),
+            reader: std::cell::OnceCell::new(),
             resource_ids: Vec::new(),
         }
     }
@@ -101,7 +103,9 @@ impl Ctx<'_> {
     /// Read a repo-relative file that is not among the linted files. Nothing
     /// outside the repository root is opened, and only regular files are read.
     pub(super) fn read_unlisted(&self, path: &str) -> Result<Vec<u8>, ReadError> {
-        match &self.reader {
+        let reader = (self.reader)
+            .get_or_init(|| RootReader::new(&self.sources.root, DEFAULT_MAX_FILE_SIZE).ok());
+        match reader {
             Some(r) => r.read(std::path::Path::new(path)),
             None => Err(ReadError::NotFound),
         }

@@ -15,6 +15,8 @@ pub(super) fn unlisted_documents(text: &str, blame: Span) -> Vec<Node> {
     let parsed = yaml::parse(text, blame.file);
     let mut docs: Vec<Node> = parsed.documents.into_iter().map(|d| d.root).collect();
     for d in &mut docs {
+        // Before respanning: the spans still point into `text`.
+        *d = super::kyaml::read(d, text);
         res::respan(d, blame);
     }
     docs
@@ -74,7 +76,7 @@ impl Ctx<'_> {
                     f.parsed
                         .documents
                         .iter()
-                        .map(|d| d.root.clone())
+                        .map(|d| super::kyaml::read(&d.root, &f.text))
                         .filter(|n| !n.is_null())
                         .collect(),
                 )
@@ -126,6 +128,10 @@ pub fn parse_embedded(sources: &Sources, node: &Node) -> ParsedFile {
     let text = node.as_str().unwrap_or_default();
     let file = node.span.file;
     let mut parsed = yaml::parse(text, file);
+    for d in &mut parsed.documents {
+        // Before the spans are mapped: they still point into `text`.
+        d.root = super::kyaml::read(&d.root, text);
+    }
     let file_text = sources
         .files
         .get(file.0 as usize)

@@ -48,6 +48,7 @@ mod fieldspec;
 mod generators;
 mod images;
 mod json6902;
+mod kyaml;
 mod load;
 mod merge_keys;
 mod nameref;

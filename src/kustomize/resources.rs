@@ -145,7 +145,12 @@ impl Ctx<'_> {
                         format!("cannot parse `{path}`: {}", err.message),
                     );
                 }
-                let docs: Vec<Node> = f.parsed.documents.iter().map(|d| d.root.clone()).collect();
+                let docs: Vec<Node> = f
+                    .parsed
+                    .documents
+                    .iter()
+                    .map(|d| super::kyaml::read(&d.root, &f.text))
+                    .collect();
                 self.add_docs(docs, fid, item.span, acc);
                 return Resolved::Done;
             }

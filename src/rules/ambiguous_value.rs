@@ -55,8 +55,17 @@ impl Rule for AmbiguousValue {
             if doc.root.get("kind").is_none() && doc.root.get("resources").is_none() {
                 continue;
             }
+            // Kustomize reads the resources and patches it is given with go-yaml
+            // v3 (`yes`/`on`/`y` stay strings and are written back quoted): in a
+            // file only it reads, only the numbers differ. Its own
+            // kustomization it reads as Kubernetes does.
+            let kustomize_only = cx.repo.index().is_kustomize_only(cx.file.id)
+                && !crate::kustomize::is_kustomization_file(&cx.file.path);
             doc.root.walk(&mut |path, node: &Node| {
                 if !node.ambiguous || node.span.file != cx.file.id || !expects_string(path) {
+                    return;
+                }
+                if kustomize_only && matches!(node.value, Value::Bool(_)) {
                     return;
                 }
                 let written = cx.repo.sources.text(node.span);

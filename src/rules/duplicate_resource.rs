@@ -27,15 +27,26 @@ impl Rule for DuplicateResource {
         let deployed = cx.unit.is_deployed();
         let mut seen: HashMap<(Option<FileId>, &str, &str, &str, &str), &crate::model::Object> =
             HashMap::new();
+        // A unit holds few kinds: ask the registry once per kind.
+        let mut scope: HashMap<(&str, &str), bool> = HashMap::new();
         for o in &cx.unit.objects {
             if o.name.is_empty() || cx.repo.is_patch_file(o.file) {
                 continue;
             }
-            let cluster = reg.is_cluster_scoped(&o.api_version, &o.kind) == Some(true);
-            let ns = if cluster {
-                ""
-            } else {
-                o.namespace.as_deref().unwrap_or("")
+            let ns = match o.namespace.as_deref() {
+                None => "",
+                Some(ns) => {
+                    let cluster = *scope
+                        .entry((o.api_version.as_str(), o.kind.as_str()))
+                        .or_insert_with(|| {
+                            reg.is_cluster_scoped(&o.api_version, &o.kind) == Some(true)
+                        });
+                    if cluster {
+                        ""
+                    } else {
+                        ns
+                    }
+                }
             };
             let file = (!deployed).then_some(o.file);
             let key = (file, o.group(), o.kind.as_str(), ns, o.name.as_str());

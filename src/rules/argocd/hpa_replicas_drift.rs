@@ -232,7 +232,17 @@ impl Rule for HpaReplicasDrift {
             }
             per_app.push(drifts);
         }
-        let index_of = |app: &App| m.apps.iter().position(|a| std::ptr::eq(a, app));
+        // `app` is an element of `m.apps`: its index from its address (a
+        // search per Application made this quadratic in Applications).
+        let index_of = |app: &App| {
+            let offset = (app as *const App as usize).wrapping_sub(m.apps.as_ptr() as usize);
+            let i = offset / std::mem::size_of::<App>().max(1);
+            m.apps
+                .get(i)
+                .filter(|a| std::ptr::eq(*a, app))
+                .map(|_| i)
+                .or_else(|| m.apps.iter().position(|a| std::ptr::eq(a, app)))
+        };
         let find = |app: &App| {
             let drifts = &per_app[index_of(app)?];
             if drifts.is_empty() {

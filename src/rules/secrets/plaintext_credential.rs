@@ -166,12 +166,10 @@ impl Scan<'_> {
     /// Whether `value` is the name of a Secret the repository holds
     /// (`ADMIN_PASSWORD_SECRET: grafana-admin`): it names the credential.
     fn names_secret(&self, value: &str) -> bool {
-        self.repo.objects().any(|(_, x)| {
-            matches!(
-                x.kind.as_str(),
-                "Secret" | "SealedSecret" | "ExternalSecret"
-            ) && x.name == value
-        })
+        let (index, units) = (self.repo.index(), &self.repo.units);
+        ["Secret", "SealedSecret", "ExternalSecret"]
+            .iter()
+            .any(|kind| index.named(units, kind, value).next().is_some())
     }
 
     /// `key: value` and `key=value` lines of an embedded config file. In a
@@ -220,35 +218,55 @@ impl Scan<'_> {
         }
     }
 
-    /// Shape detectors over every string of the object.
-    fn shapes(&mut self) {
-        let mut found = Vec::new();
-        self.object.root.walk(&mut |path, node: &Node| {
-            let Value::Str(s) = &node.value else { return };
-            if self.reported.contains(&node.span) {
-                return;
+    /// Report the shape detectors' findings (from [`shape_hits`]) on strings
+    /// no name/value check reported.
+    fn shapes(&mut self, hits: Vec<ShapeHit>) {
+        for hit in hits {
+            if self.reported.contains(&hit.span) {
+                continue;
             }
-            for f in detect(s) {
-                let secret = &s[f.start..f.end];
-                let at = path
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join(".");
-                found.push((node.span, secret.to_string(), f.what, at));
-            }
-        });
-        for (span, secret, what, at) in found {
-            let narrow = locate(self.repo, span, "", &secret);
+            let narrow = locate(self.repo, hit.span, "", &hit.secret);
             self.out.push(
                 Diagnostic::new(
                     narrow,
-                    format!("{} has {what} in plain text at `{at}` (`{}`)", self.what(), mask(&secret)),
+                    format!(
+                        "{} has {} in plain text at `{}` (`{}`)",
+                        self.what(),
+                        hit.what,
+                        hit.at,
+                        mask(&hit.secret)
+                    ),
                 )
                 .masking_source()
                 .with_help("move the credential to a SealedSecret or ExternalSecret, and rotate it: it is in the git history"),
             );
         }
+    }
+}
+
+/// A credential a shape detector found in one string of an object.
+struct ShapeHit {
+    span: Span,
+    secret: String,
+    what: &'static str,
+    /// The dotted path of the string in the object.
+    at: String,
+}
+
+/// The shape detectors run on one string at `path`.
+fn shape_hits(path: &[crate::yaml::PathSeg], node: &Node, out: &mut Vec<ShapeHit>) {
+    let Value::Str(s) = &node.value else { return };
+    for f in detect(s) {
+        out.push(ShapeHit {
+            span: node.span,
+            secret: s[f.start..f.end].to_string(),
+            what: f.what,
+            at: path
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("."),
+        });
     }
 }
 
@@ -291,27 +309,32 @@ impl Rule for PlaintextCredential {
             }
         }
         // name/value pairs: container env, Helm parameters, ...
-        let mut pairs: Vec<(String, Span, Node)> = Vec::new();
-        let mut helm_values: Vec<Node> = Vec::new();
+        // One walk gathers the pairs, the Helm values and the shape
+        // detectors' hits; the hits are reported after the named checks,
+        // on the strings those did not report.
+        let mut pairs: Vec<(&str, Span, &Node)> = Vec::new();
+        let mut helm_values: Vec<&Node> = Vec::new();
+        let mut hits: Vec<ShapeHit> = Vec::new();
         o.root.walk(&mut |path, node: &Node| {
             if let (Some(name), Some(value)) = (node.get("name"), node.get("value")) {
                 if let Some(n) = name.as_str() {
-                    pairs.push((n.to_string(), name.span, value.clone()));
+                    pairs.push((n, name.span, value));
                 }
             }
             if matches!(path.last(), Some(crate::yaml::PathSeg::Key("values")))
                 && path.contains(&crate::yaml::PathSeg::Key("helm"))
             {
-                helm_values.push(node.clone());
+                helm_values.push(node);
             }
+            shape_hits(path, node, &mut hits);
         });
-        for (name, span, value) in &pairs {
-            scan.named(name, Some(*span), value, "");
+        for (name, span, value) in pairs {
+            scan.named(name, Some(span), value, "");
         }
-        for v in &helm_values {
+        for v in helm_values {
             scan.embedded(v, "helm values");
         }
-        scan.shapes();
+        scan.shapes(hits);
         out.extend(scan.out);
     }
 
