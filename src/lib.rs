@@ -30,4 +30,7 @@ pub mod suppress;
 pub mod units;
 pub mod yaml;
 
+#[cfg(test)]
+mod test_corpus;
+
 pub use commands::{cli_main, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};

@@ -139,46 +139,27 @@ fn a_skipped_top_level_key_is_not_part_of_the_object() {
 /// the tree never contradicts the validator.
 #[test]
 fn corpus_objects_get_the_validators_answer() {
-    let corpus = std::env::var_os("FTLINT_CORPUS").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        std::path::PathBuf::from,
-    );
-    let Some(corpus) = corpus.is_dir().then_some(corpus) else {
+    let Some(paths) = crate::test_corpus::files(&[".yaml", ".yml", ".json"]) else {
         eprintln!("skipping: ../shared/corpus is absent");
         return;
     };
     let reg = registry();
     let (mut yes, mut total) = (0, 0);
-    let mut dirs = vec![corpus];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            let ty = entry.file_type().unwrap();
-            if ty.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let is_yaml = path
-                .extension()
-                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json");
-            let Ok(text) = std::fs::read_to_string(&path) else {
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for doc in yaml::parse(&text, FileId(0)).documents {
+            let Some((fit, valid)) = both(&reg, &doc.root, None) else {
                 continue;
             };
-            if !ty.is_file() || !is_yaml {
-                continue;
-            }
-            for doc in yaml::parse(&text, FileId(0)).documents {
-                let Some((fit, valid)) = both(&reg, &doc.root, None) else {
-                    continue;
-                };
-                total += 1;
-                yes += usize::from(fit == Fit::Yes);
-                assert!(
-                    agree(fit, valid),
-                    "{}: the tree says {fit:?}, the validator valid={valid}",
-                    path.display()
-                );
-            }
+            total += 1;
+            yes += usize::from(fit == Fit::Yes);
+            assert!(
+                agree(fit, valid),
+                "{}: the tree says {fit:?}, the validator valid={valid}",
+                path.display()
+            );
         }
     }
     eprintln!("{yes} of {total} corpus objects confirmed on the tree");

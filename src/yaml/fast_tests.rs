@@ -4,7 +4,6 @@
 use proptest::prelude::*;
 
 use super::parse::{parse, parse_with_libyaml};
-use super::tests::corpus_dir;
 use super::FileId;
 
 fn same(text: &str) -> bool {
@@ -162,27 +161,17 @@ fn fast_path_matches_libyaml() {
 /// Every YAML file of the corpus (`FTLINT_CORPUS` or `../shared/corpus`): both paths agree.
 #[test]
 fn corpus_files_parse_the_same_on_both_paths() {
-    let Some(corpus) = corpus_dir() else {
+    let Some(paths) = crate::test_corpus::files(&[".yaml", ".yml"]) else {
         eprintln!("skipping: ../shared/corpus is absent");
         return;
     };
     let (mut files, mut fast) = (0, 0);
-    let mut dirs = vec![corpus];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            let kind = entry.file_type().unwrap();
-            let name = path.to_string_lossy();
-            if kind.is_dir() {
-                dirs.push(path);
-            } else if kind.is_file() && [".yaml", ".yml"].iter().any(|e| name.ends_with(e)) {
-                let text = crate::yaml::decode(&std::fs::read(&path).unwrap()).0;
-                files += 1;
-                fast += usize::from(same(&text));
-                if let Some(cut) = text.strip_suffix('\n') {
-                    same_unterminated(cut);
-                }
-            }
+    for path in paths {
+        let text = crate::yaml::decode(&std::fs::read(&path).unwrap()).0;
+        files += 1;
+        fast += usize::from(same(&text));
+        if let Some(cut) = text.strip_suffix('\n') {
+            same_unterminated(cut);
         }
     }
     eprintln!("{files} corpus files, {fast} on the fast path");

@@ -494,39 +494,18 @@ fn large_inputs_parse_linearly() {
     }
 }
 
-/// The corpus for the parser's corpus tests: `FTLINT_CORPUS`, else
-/// `../shared/corpus` beside the checkout; `None` when absent.
-pub(super) fn corpus_dir() -> Option<std::path::PathBuf> {
-    let corpus = std::env::var_os("FTLINT_CORPUS").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        std::path::PathBuf::from,
-    );
-    corpus.is_dir().then_some(corpus)
-}
-
 /// Parse speed over every YAML/JSON file of the corpus (`FTLINT_CORPUS` or `../shared/corpus`).
 #[test]
 #[ignore]
 fn corpus_parse_speed() {
-    let Some(corpus) = corpus_dir() else {
+    let Some(files) = crate::test_corpus::files(&[".yaml", ".yml", ".json"]) else {
         eprintln!("skipping: ../shared/corpus is absent");
         return;
     };
-    let mut texts = Vec::new();
-    let mut dirs = vec![corpus];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            let kind = entry.file_type().unwrap();
-            let name = path.to_string_lossy();
-            if kind.is_dir() {
-                dirs.push(path);
-            } else if kind.is_file() && [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e))
-            {
-                texts.push(crate::yaml::decode(&std::fs::read(&path).unwrap()).0);
-            }
-        }
-    }
+    let texts: Vec<String> = files
+        .iter()
+        .map(|path| crate::yaml::decode(&std::fs::read(path).unwrap()).0)
+        .collect();
     let bytes: usize = texts.iter().map(String::len).sum();
     let t = std::time::Instant::now();
     let documents: usize = texts
